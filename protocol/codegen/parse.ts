@@ -212,7 +212,7 @@ function parseFields(
     const parts = l.text.split(/\s+/)
     if (parts.length < 2) fail(l.line, 'a field line is: Name Type [modifiers]')
     const [fname, ftype, ...mods] = parts as [string, string, ...string[]]
-    if (!/^[A-Z][A-Za-z0-9]*$/.test(fname)) fail(l.line, `bad field name '${fname}'`)
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(fname)) fail(l.line, `bad field name '${fname}'`)
     const f: RawField = { name: fname, typeText: ftype, mods, line: l.line, children: [] }
     out.push(f)
     i = parseFields(lines, i + 1, indent + 2, f.children, fail)
