@@ -98,7 +98,7 @@ export function parseSchema(text: string, path: string): SchemaFile {
       if (l.text === 'request' || l.text === 'response' || l.text === 'fields') {
         const wanted = kind === 'api' ? l.text !== 'fields' : l.text === 'fields'
         if (!wanted) fail(l.line, `section '${l.text}' does not belong in a ${kind} file`)
-        const sk: MessageKind = l.text === 'fields' ? kind : (l.text as MessageKind)
+        const sk = (l.text === 'fields' ? kind : l.text) as MessageKind
         current = { kind: sk, fields: [], structs: new Map() }
         sections.push(current)
         container = current.fields

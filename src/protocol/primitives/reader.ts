@@ -7,6 +7,9 @@ import { ProtocolDecodeError } from '../../errors.js'
 import { uuidFromBytes } from './uuid.js'
 import type { UnknownTaggedField } from './writer.js'
 
+/** The shared zero-length Buffer decoders use for absent `bytes` fields. */
+export const EMPTY_BUFFER: Buffer = Buffer.alloc(0)
+
 export class Reader {
   readonly buf: Buffer
   #offset: number
@@ -166,6 +169,20 @@ export class Reader {
     return this.#utf8(n - 1)
   }
 
+  /** string() for a field that is not nullable in this version: null is an error. */
+  requiredString(): string {
+    const s = this.string()
+    if (s === null) throw this.error('null in a non-nullable string', this.#offset - 2)
+    return s
+  }
+
+  /** compactString() for a field that is not nullable in this version: null is an error. */
+  requiredCompactString(): string {
+    const s = this.compactString()
+    if (s === null) throw this.error('null in a non-nullable string', this.#offset - 1)
+    return s
+  }
+
   /** int32 length + bytes as a view of the input; length -1 is null. */
   bytes(): Buffer | null {
     const n = this.int32()
@@ -181,6 +198,20 @@ export class Reader {
     const n = this.uvarint()
     if (n === 0) return null
     return this.raw(n - 1)
+  }
+
+  /** bytes() for a field that is not nullable in this version: null is an error. */
+  requiredBytes(): Buffer {
+    const b = this.bytes()
+    if (b === null) throw this.error('null in a non-nullable bytes field', this.#offset - 4)
+    return b
+  }
+
+  /** compactBytes() for a field that is not nullable in this version: null is an error. */
+  requiredCompactBytes(): Buffer {
+    const b = this.compactBytes()
+    if (b === null) throw this.error('null in a non-nullable bytes field', this.#offset - 1)
+    return b
   }
 
   /** The next `n` bytes as a view of the input. */
@@ -248,6 +279,15 @@ export class Reader {
   unknownTaggedField(tag: number): UnknownTaggedField {
     const size = this.uvarint()
     return { tag, data: this.raw(size) }
+  }
+
+  /** A tagged-field section none of whose tags this struct knows: all are kept raw. */
+  taggedFields(): UnknownTaggedField[] | undefined {
+    const n = this.uvarint()
+    if (n === 0) return undefined
+    const out: UnknownTaggedField[] = []
+    for (let i = 0; i < n; i++) out.push(this.unknownTaggedField(this.uvarint()))
+    return out
   }
 
   /** Skips a whole tagged-field section, e.g. in a header whose tags this codec ignores. */

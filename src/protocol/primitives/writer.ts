@@ -229,6 +229,16 @@ export class Writer {
     this.#len = end
   }
 
+  /** A whole tagged-field section holding only `fields` (raw, sorted by tag), or none: 0x00. */
+  taggedFields(fields: readonly UnknownTaggedField[] | undefined): void {
+    if (fields === undefined) {
+      this.uvarint(0)
+      return
+    }
+    this.uvarint(fields.length)
+    this.unknownTaggedFields(fields, 0, Number.POSITIVE_INFINITY)
+  }
+
   /**
    * Writes the entries of `fields` from index `from` whose tag is below `belowTag` (fields must
    * be sorted by tag, as decoders produce them) and returns the index of the first one left.
