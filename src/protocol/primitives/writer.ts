@@ -222,11 +222,17 @@ export class Writer {
     const size = this.#len - start
     const prefix = sizeOfUvarint(size)
     this.#ensure(prefix)
-    this.#buf.copyWithin(start + prefix, start, this.#len)
-    const end = this.#len + prefix
-    this.#len = start
-    this.uvarint(size)
-    this.#len = end
+    const b = this.#buf
+    b.copyWithin(start + prefix, start, this.#len)
+    // Write the prefix in place: uvarint() could grow the buffer and drop the moved value.
+    let u = size
+    let p = start
+    while (u > 0x7f) {
+      b[p++] = (u & 0x7f) | 0x80
+      u >>>= 7
+    }
+    b[p] = u
+    this.#len += prefix
   }
 
   /** A whole tagged-field section holding only `fields` (raw, sorted by tag), or none: 0x00. */

@@ -183,6 +183,14 @@ describe('Writer', () => {
     w.sizePrefixSince(start)
     assert.deepEqual([...w.finish()], [0x55, 0x02, 0x01, 0x02])
 
+    // The value ends just below the capacity: the prefix must not trigger a lossy regrow.
+    const edge = new Writer(16)
+    edge.raw(new Uint8Array(13).fill(1))
+    const at = edge.length
+    edge.int16(-18489)
+    edge.sizePrefixSince(at)
+    assert.deepEqual([...edge.finish().subarray(13)], [0x02, 0xb7, 0xc7])
+
     const big = new Writer(16)
     const s = big.length
     big.raw(new Uint8Array(200).fill(7))
