@@ -24,7 +24,7 @@ export class KafkaClientError extends Error {
     this.name = new.target.name
   }
 
-  static [Symbol.hasInstance](value: unknown): boolean {
+  static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== 'object' || value === null) return false
     const brand = (value as Record<symbol, unknown>)[BRAND]
     if (typeof brand !== 'string') return false
