@@ -88,7 +88,7 @@ describe('generated codecs round-trip random messages', () => {
             for (let i = 0; i < SAMPLES; i++) {
               const q = rnd.message(file, req, v)
               roundTrip(api.encodeRequest[v] as Enc, api.decodeRequest[v] as Dec, q, `${req.name} v${v} #${i}`)
-              const frame = encodeRequestFrame(api, v, i, i % 3 === 0 ? null : `client-${i}`, q)
+              const frame: Buffer = encodeRequestFrame(api, v, i, i % 3 === 0 ? null : `client-${i}`, q)
               assert.equal(frame.readInt32BE(0), frame.length - 4)
               const got = decodeRequestFrame(frame.subarray(4))
               assert.equal(got.api, api)
@@ -100,7 +100,7 @@ describe('generated codecs round-trip random messages', () => {
               const s = rnd.message(file, res, v)
               roundTrip(api.encodeResponse[v] as Enc, api.decodeResponse[v] as Dec, s, `${res.name} v${v} #${i}`)
               const rframe = encodeResponseFrame(api, v, 1000 + i, s)
-              const back = decodeResponseFrame(api, v, rframe.subarray(4))
+              const back: { correlationId: number; body: unknown } = decodeResponseFrame(api, v, rframe.subarray(4))
               assert.equal(back.correlationId, 1000 + i)
               assert.deepStrictEqual(back.body, s)
             }
