@@ -92,8 +92,11 @@ async function main(): Promise<number> {
   }
   mkdirSync(outDir, { recursive: true })
   for (const [n, text] of files) if (have.get(n) !== text) writeFileSync(join(outDir, n), text)
-  for (const x of extra) rmSync(join(outDir, x))
-  console.log(`generated ${files.size} files (${changed.length} written, ${extra.length} removed)`)
+  // A schema that failed leaves its committed module alone (it would look "extra" otherwise).
+  const removable = failures.length > 0 ? [] : extra
+  for (const x of removable) rmSync(join(outDir, x))
+  if (removable.length < extra.length) console.warn(`warning: kept ${extra.join(', ')} because some schemas failed`)
+  console.log(`generated ${files.size} files (${changed.length} written, ${removable.length} removed)`)
   return failures.length > 0 ? 1 : 0
 }
 

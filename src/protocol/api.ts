@@ -47,20 +47,13 @@ function unsupported(api: ApiDescriptor<unknown, unknown>, version: number): Uns
   )
 }
 
-// Frames are built synchronously, so one Writer serves every call (finish() detaches output).
+// Frames are built synchronously, so one Writer serves every call (finish() detaches output;
+// a failed encode leaves bytes behind, which the reset() at the start of the next call drops).
 const writer = new Writer(1024)
 
-function frame(write: (w: Writer) => void): Buffer {
-  const w = writer
-  w.reset()
-  try {
-    const sizeAt = w.reserve(4)
-    write(w)
-    w.setInt32At(sizeAt, w.length - 4)
-    return w.finish()
-  } finally {
-    w.reset()
-  }
+function finishFrame(w: Writer): Buffer {
+  w.setInt32At(0, w.length - 4)
+  return w.finish()
 }
 
 /** Client side: `int32 size + request header + body`, ready for the socket. */
@@ -74,12 +67,13 @@ export function encodeRequestFrame<Req, Res>(
   const encode = api.encodeRequest[version]
   if (encode === undefined) throw unsupported(api as ApiDescriptor<unknown, unknown>, version)
   const header = { requestApiKey: api.apiKey, requestApiVersion: version, correlationId, clientId }
-  const flexible = version >= api.flexibleVersion
-  return frame((w) => {
-    if (flexible) encodeRequestHeaderV2(w, header)
-    else encodeRequestHeaderV1(w, header)
-    encode(w, body)
-  })
+  const w = writer
+  w.reset()
+  w.reserve(4)
+  if (version >= api.flexibleVersion) encodeRequestHeaderV2(w, header)
+  else encodeRequestHeaderV1(w, header)
+  encode(w, body)
+  return finishFrame(w)
 }
 
 /** Client side: a response frame (without its size prefix) → correlation id and body. */
@@ -154,12 +148,16 @@ export function encodeResponseFrame<Req, Res>(
 ): Buffer {
   const encode = api.encodeResponse[version]
   if (encode === undefined) throw unsupported(api as ApiDescriptor<unknown, unknown>, version)
-  const v1 = responseHeaderVersion(api as ApiDescriptor<unknown, unknown>, version) === 1
-  return frame((w) => {
-    if (v1) encodeResponseHeaderV1(w, { correlationId })
-    else encodeResponseHeaderV0(w, { correlationId })
-    encode(w, body)
-  })
+  const w = writer
+  w.reset()
+  w.reserve(4)
+  if (responseHeaderVersion(api as ApiDescriptor<unknown, unknown>, version) === 1) {
+    encodeResponseHeaderV1(w, { correlationId })
+  } else {
+    encodeResponseHeaderV0(w, { correlationId })
+  }
+  encode(w, body)
+  return finishFrame(w)
 }
 
 /** The response frame's correlation id (first 4 bytes after the size prefix), before decoding. */
