@@ -18,7 +18,7 @@ import {
   requestHeaderVersion,
   responseHeaderVersion,
 } from '../../src/protocol/api.js'
-import { API_BY_KEY, ApiVersionsApi, ProduceApi } from '../../src/protocol/generated/index.js'
+import { API_BY_KEY, ApiVersionsApi, MetadataApi, ProduceApi } from '../../src/protocol/generated/index.js'
 import { Reader } from '../../src/protocol/primitives/reader.js'
 import { Writer } from '../../src/protocol/primitives/writer.js'
 import { bb } from '../helpers/byte-builder.js'
@@ -244,6 +244,18 @@ describe('frame helpers against hand-written bytes', () => {
     assert.throws(() => decodeRequestFrame(bb().i16(9999).i16(0).i32(1).str(null).build()), {
       name: 'UnsupportedVersionError',
     })
+  })
+
+  it('follows per-version nullability: null is an encode error where the version forbids it', () => {
+    const named = { topics: [{ topicId: 'AAAAAAAAAAAAAAAAAAAAAA', name: null }] }
+    assert.throws(() => encodeRequestFrame(MetadataApi, 9, 1, null, named), { code: 'PROTOCOL_ENCODE_ERROR' })
+    assert.throws(() => encodeRequestFrame(MetadataApi, 0, 1, null, { topics: null }), { code: 'PROTOCOL_ENCODE_ERROR' })
+    const v10 = bb().i16(3).i16(10).i32(1).str(null).tags()
+      .carr(1).raw(Buffer.alloc(16)).cstr(null).tags().bool(true).bool(false).bool(false).tags()
+    assert.deepEqual(encodeRequestFrame(MetadataApi, 10, 1, null, named), v10.buildFrame())
+    const v9 = bb().i16(3).i16(9).i32(1).str(null).tags()
+      .carr(1).cstr(null).tags().bool(true).bool(false).bool(false).tags()
+    assert.throws(() => decodeRequestFrame(v9.build()), { name: 'ProtocolDecodeError', apiKey: 3, apiVersion: 9 })
   })
 
   it('rejects trailing bytes with a ProtocolDecodeError naming the api and version', () => {
