@@ -3,7 +3,9 @@
 // sendable batch (full, lingered lingerMs, flushing, closing, or memory exhausted) and when to
 // look again; drain() takes at most one batch per partition for one node up to maxRequestSize.
 // Retried batches go back in sequence order. Called by producer.ts (append) and sender.ts.
-import { type BatchRecord, ProducerBatch } from './batch.js'
+import type { RecordInput } from '../protocol/records/index.js'
+import { type BatchOptions, ProducerBatch } from './batch.js'
+import type { SendCompletion } from './completion.js'
 
 export class PartitionQueue {
   readonly topic: string
@@ -48,6 +50,8 @@ export interface ReadyResult {
 export interface AccumulatorOptions {
   readonly batchSize: number
   readonly lingerMs: number
+  readonly compression?: BatchOptions['compression']
+  readonly transactional?: boolean
 }
 
 /** A drain gate: false keeps the partition's first batch queued (idempotence ordering, txn adds). */
@@ -56,6 +60,7 @@ export type DrainGate = (queue: PartitionQueue, batch: ProducerBatch) => boolean
 export class RecordAccumulator {
   readonly #batchSize: number
   readonly #lingerMs: number
+  readonly #batchOptions: BatchOptions
   readonly #queues = new Map<string, Map<number, PartitionQueue>>()
   readonly #drainIndex = new Map<number, number>()
   #flushes = 0
@@ -65,6 +70,11 @@ export class RecordAccumulator {
   constructor(options: AccumulatorOptions) {
     this.#batchSize = options.batchSize
     this.#lingerMs = options.lingerMs
+    this.#batchOptions = {
+      compression: options.compression ?? 'none',
+      transactional: options.transactional ?? false,
+      initialCapacityBytes: options.batchSize,
+    }
   }
 
   get batchSize(): number {
@@ -96,15 +106,22 @@ export class RecordAccumulator {
   }
 
   /** Appends a record, opening a new batch when the last one is closed or has no room. */
-  append(topic: string, partition: number, record: BatchRecord, headerBytes: number, memoryBytes: number, nowMs: number): AppendResult {
+  append(
+    topic: string,
+    partition: number,
+    record: RecordInput,
+    completion: SendCompletion,
+    memoryBytes: number,
+    nowMs: number,
+  ): AppendResult {
     const q = this.queue(topic, partition)
     let batch = q.last()
     let newBatch = false
-    let added = batch === undefined ? -1 : batch.tryAppend(record, headerBytes, this.#batchSize)
+    let added = batch === undefined ? -1 : batch.tryAppend(record, completion, this.#batchSize)
     if (added < 0 || batch === undefined) {
       if (batch !== undefined) batch.closed = true
-      batch = new ProducerBatch(topic, partition, nowMs)
-      added = batch.tryAppend(record, headerBytes, this.#batchSize)
+      batch = new ProducerBatch(topic, partition, nowMs, this.#batchOptions)
+      added = batch.tryAppend(record, completion, this.#batchSize)
       q.batches.push(batch)
       this.#queuedBatches++
       newBatch = true

@@ -1,7 +1,9 @@
 // ProducerBatch: the records bound for one partition that go on the wire as one RecordBatch v2,
-// plus their send state (attempts, backoff, producer id/epoch/sequence, cached encoded bytes so
-// a retry resends the same bytes). Record sizes follow the v2 layout (NOTES §d.3) exactly for
-// the uncompressed form. Created and appended to by the accumulator; sent by the sender.
+// plus their send state (attempts, backoff, producer id/epoch/sequence, encoded bytes). Records
+// are encoded into a RecordBatchBuilder as they are appended (exact sizes); the batch is built
+// once on first send and retries resend the same bytes; a KIP-360 sequence rewrite patches the
+// header in place. Created and appended to by the accumulator; encoded and settled by the sender.
+import { type CompressionCodec, RecordBatchBuilder, type RecordInput, setProducerState } from '../protocol/records/index.js'
 import { sizeOfVarint } from '../protocol/primitives/varint.js'
 import type { SendCompletion } from './completion.js'
 import type { RecordHeader } from './types.js'
@@ -9,18 +11,9 @@ import type { RecordHeader } from './types.js'
 /** Bytes of a RecordBatch v2 header (baseOffset .. recordCount). */
 export const RECORD_BATCH_OVERHEAD = 61
 
-export interface BatchRecord {
-  readonly key: Buffer | null
-  readonly value: Buffer | null
-  readonly headers: readonly RecordHeader[]
-  readonly timestamp: number
-  readonly completion: SendCompletion
-}
-
-/** Zig-zag varlong size of a number delta (timestamps: may exceed int32). */
+/** Zig-zag varlong size of a number delta (timestamps may exceed int32). */
 function sizeOfVarlongNumber(n: number): number {
   if (n >= -0x40000000 && n < 0x40000000) return sizeOfVarint(n)
-  // |n| < 2^53: zig-zag needs up to 54 bits
   let u = Math.abs(n) * 2
   let size = 1
   while (u >= 128) {
@@ -45,8 +38,8 @@ export function headersSize(headers: readonly RecordHeader[]): number {
 export function recordSizeInBatch(
   offsetDelta: number,
   timestampDelta: number,
-  key: Buffer | null,
-  value: Buffer | null,
+  key: Uint8Array | null,
+  value: Uint8Array | null,
   headerBytes: number,
 ): number {
   const body =
@@ -59,20 +52,27 @@ export function recordSizeInBatch(
   return sizeOfVarint(body) + body
 }
 
-/** An upper bound of a record's size in any batch (largest deltas), for limits checked before batching. */
-export function recordSizeUpperBound(key: Buffer | null, value: Buffer | null, headerBytes: number): number {
+/** An upper bound of a record's size in any batch (largest deltas): checked before batching. */
+export function recordSizeUpperBound(key: Uint8Array | null, value: Uint8Array | null, headerBytes: number): number {
   return recordSizeInBatch(0x7fffffff, 2 ** 40, key, value, headerBytes)
+}
+
+export interface BatchOptions {
+  readonly compression: CompressionCodec
+  readonly transactional: boolean
+  /** first allocation of the builder's buffer (batchSize avoids regrowth) */
+  readonly initialCapacityBytes: number
 }
 
 export class ProducerBatch {
   readonly topic: string
   readonly partition: number
   readonly createdMs: number
-  readonly records: BatchRecord[] = []
-  /** estimated uncompressed size on the wire, batch header included */
-  sizeBytes = RECORD_BATCH_OVERHEAD
-  firstTimestamp = 0
-  maxTimestamp = 0
+  readonly transactional: boolean
+  /** per record, in offset order */
+  readonly completions: SendCompletion[] = []
+  readonly timestamps: number[] = []
+  #builder: RecordBatchBuilder | null
   /** bytes reserved from the buffer pool for this batch's records */
   memoryBytes = 0
   /** no more appends (drained once, or full) */
@@ -90,20 +90,32 @@ export class ProducerBatch {
   producerId = -1n
   producerEpoch = -1
   baseSequence = -1
-  transactional = false
-  /** encoded RecordBatch, kept so retries resend identical bytes; cleared when the sequence is rewritten */
-  encoded: Buffer | null = null
+  /** the built RecordBatch, kept so retries resend identical bytes */
+  #encoded: Buffer | null = null
+  #sizeBytes: number
   /** each failed attempt's error, oldest first */
   readonly errors: unknown[] = []
 
-  constructor(topic: string, partition: number, createdMs: number) {
+  constructor(topic: string, partition: number, createdMs: number, options: BatchOptions) {
     this.topic = topic
     this.partition = partition
     this.createdMs = createdMs
+    this.transactional = options.transactional
+    this.#builder = new RecordBatchBuilder({
+      compression: options.compression,
+      transactional: options.transactional,
+      initialCapacityBytes: Math.min(Math.max(options.initialCapacityBytes, 128), 1 << 20),
+    })
+    this.#sizeBytes = this.#builder.sizeInBytes
   }
 
   get recordCount(): number {
-    return this.records.length
+    return this.completions.length
+  }
+
+  /** Size on the wire: exact uncompressed size while open, the built size afterwards. */
+  get sizeBytes(): number {
+    return this.#encoded === null ? this.#sizeBytes : this.#encoded.length
   }
 
   get hasSequence(): boolean {
@@ -112,57 +124,62 @@ export class ProducerBatch {
 
   /** Sequence of the last record (wrapping after Int32.MAX as the broker does). */
   get lastSequence(): number {
-    return (this.baseSequence + this.records.length - 1) % 0x80000000
-  }
-
-  /** Bytes `key/value/headers` would add as the next record at `timestamp`. */
-  sizeOfNext(key: Buffer | null, value: Buffer | null, headerBytes: number, timestamp: number): number {
-    const first = this.records.length === 0
-    return recordSizeInBatch(this.records.length, first ? 0 : timestamp - this.firstTimestamp, key, value, headerBytes)
+    return (this.baseSequence + this.completions.length - 1) % 0x80000000
   }
 
   /**
    * Appends when the record fits in `batchSize` (an empty batch takes any record). Returns the
-   * bytes added, or -1 when it does not fit (the caller starts a new batch).
+   * bytes added, or -1 when it does not fit or the batch is closed.
    */
-  tryAppend(record: BatchRecord, headerBytes: number, batchSize: number): number {
-    if (this.closed) return -1
-    const size = this.sizeOfNext(record.key, record.value, headerBytes, record.timestamp)
-    if (this.records.length > 0 && this.sizeBytes + size > batchSize) return -1
-    if (this.records.length === 0) {
-      this.firstTimestamp = record.timestamp
-      this.maxTimestamp = record.timestamp
-    } else if (record.timestamp > this.maxTimestamp) {
-      this.maxTimestamp = record.timestamp
-    }
-    this.records.push(record)
-    this.sizeBytes += size
-    return size
+  tryAppend(record: RecordInput, completion: SendCompletion, batchSize: number): number {
+    const builder = this.#builder
+    if (this.closed || builder === null) return -1
+    const before = builder.sizeInBytes
+    if (builder.tryAppend(record, batchSize) < 0) return -1
+    this.#sizeBytes = builder.sizeInBytes
+    this.completions.push(completion)
+    this.timestamps.push(record.timestampMs)
+    return this.#sizeBytes - before
   }
 
-  /** true when no other record of a typical size would fit */
+  /** true when the batch reached batchSize or was closed */
   isFull(batchSize: number): boolean {
-    return this.closed || this.sizeBytes >= batchSize
+    return this.closed || this.#sizeBytes >= batchSize
   }
 
-  /** Stamps the producer state onto the batch; invalidates cached bytes. */
-  setProducerState(producerId: bigint, producerEpoch: number, baseSequence: number, transactional: boolean): void {
+  /** Stamps producer id/epoch/sequence; patches already-built bytes in place (with a new CRC). */
+  setProducerState(producerId: bigint, producerEpoch: number, baseSequence: number): void {
     this.producerId = producerId
     this.producerEpoch = producerEpoch
     this.baseSequence = baseSequence
-    this.transactional = transactional
-    this.encoded = null
+    if (this.#encoded !== null) setProducerState(this.#encoded, 0, { producerId, producerEpoch, baseSequence })
   }
 
-  /** Settles every record with success: offsets baseOffset + i, timestamps per log-append time. */
+  /** The RecordBatch bytes: built (and compressed) on first call, the same bytes afterwards. */
+  encode(): Buffer {
+    if (this.#encoded !== null) return this.#encoded
+    const builder = this.#builder
+    if (builder === null) throw new Error('ProducerBatch.encode after release')
+    this.closed = true
+    this.#encoded = builder.buildSync({
+      producerId: this.producerId,
+      producerEpoch: this.producerEpoch,
+      baseSequence: this.baseSequence,
+    })
+    this.#builder = null
+    return this.#encoded
+  }
+
+  /** Settles every record with success: offsets baseOffset + i; LogAppendTime when the broker set one. */
   complete(baseOffset: bigint, logAppendTimeMs: number): void {
     if (this.done) return
     this.done = true
+    this.#release()
     const useAppendTime = logAppendTimeMs >= 0
     const known = baseOffset >= 0n
-    for (let i = 0; i < this.records.length; i++) {
-      const r = this.records[i]!
-      r.completion.succeed(this.partition, known ? baseOffset + BigInt(i) : -1n, useAppendTime ? logAppendTimeMs : r.timestamp)
+    const completions = this.completions
+    for (let i = 0; i < completions.length; i++) {
+      completions[i]!.succeed(this.partition, known ? baseOffset + BigInt(i) : -1n, useAppendTime ? logAppendTimeMs : this.timestamps[i]!)
     }
   }
 
@@ -170,6 +187,12 @@ export class ProducerBatch {
   fail(err: Error): void {
     if (this.done) return
     this.done = true
-    for (const r of this.records) r.completion.fail(err)
+    this.#release()
+    for (const c of this.completions) c.fail(err)
+  }
+
+  #release(): void {
+    this.#builder = null
+    this.#encoded = null
   }
 }

@@ -141,7 +141,7 @@ export class IdempotenceManager {
         if (st.inflight.length > 0) return false
         this.#adopt(st)
       }
-      batch.setProducerState(this.#producerId, this.#producerEpoch, st.nextSequence, this.transactional)
+      batch.setProducerState(this.#producerId, this.#producerEpoch, st.nextSequence)
       st.nextSequence = addSequence(st.nextSequence, batch.recordCount)
       st.inflight.push(batch)
       return true
@@ -209,7 +209,7 @@ export class IdempotenceManager {
     st.inflight.length = 0
     for (const b of queue.batches) {
       if (!b.hasSequence) break
-      b.setProducerState(this.#producerId, this.#producerEpoch, st.nextSequence, this.transactional)
+      b.setProducerState(this.#producerId, this.#producerEpoch, st.nextSequence)
       st.nextSequence = addSequence(st.nextSequence, b.recordCount)
       st.inflight.push(b)
     }

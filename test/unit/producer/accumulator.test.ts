@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RecordAccumulator } from '../../../src/producer/accumulator.js'
-import { type BatchRecord, RECORD_BATCH_OVERHEAD, recordSizeInBatch } from '../../../src/producer/batch.js'
+import type { RecordInput } from '../../../src/protocol/records/index.js'
+import { RECORD_BATCH_OVERHEAD, recordSizeInBatch } from '../../../src/producer/batch.js'
 import { SendCompletion } from '../../../src/producer/completion.js'
 import { NOOP_LOGGER } from '../../../src/network/logger.js'
 
-function record(value: string, timestamp = 1000): BatchRecord {
+function record(value: string, timestampMs = 1000): [RecordInput, SendCompletion] {
   const completion = new SendCompletion('t', -1, value.length, null, null, NOOP_LOGGER)
   completion.promise.catch(() => {})
-  return { key: null, value: Buffer.from(value), headers: [], timestamp, completion }
+  return [{ key: null, value: Buffer.from(value), headers: [], timestampMs }, completion]
 }
 
 const leaderAll = (leader: number) => () => leader
@@ -19,7 +20,7 @@ describe('RecordAccumulator.append', () => {
     const one = recordSizeInBatch(0, 0, null, Buffer.alloc(10), 1)
     assert.equal(one, 17)
     const acc = new RecordAccumulator({ batchSize: RECORD_BATCH_OVERHEAD + 3 * 17, lingerMs: 5 })
-    const results = [0, 1, 2, 3].map((i) => acc.append('t', 0, record(`v${i}--------`), 1, 17, 0))
+    const results = [0, 1, 2, 3].map((i) => acc.append('t', 0, ...record(`v${i}--------`), 17, 0))
     assert.deepEqual(
       results.map((r) => r.newBatch),
       [true, false, false, true],
@@ -33,9 +34,9 @@ describe('RecordAccumulator.append', () => {
 
   it('puts a record larger than batchSize alone in its own batch', () => {
     const acc = new RecordAccumulator({ batchSize: 100, lingerMs: 5 })
-    const a = acc.append('t', 0, record('x'), 1, 10, 0)
-    const big = acc.append('t', 0, record('y'.repeat(500)), 1, 510, 0)
-    const after = acc.append('t', 0, record('z'), 1, 10, 0)
+    const a = acc.append('t', 0, ...record('x'), 10, 0)
+    const big = acc.append('t', 0, ...record('y'.repeat(500)), 510, 0)
+    const after = acc.append('t', 0, ...record('z'), 10, 0)
     assert.equal(a.newBatch, true)
     assert.equal(big.newBatch, true)
     assert.equal(big.batch.recordCount, 1)
@@ -45,8 +46,8 @@ describe('RecordAccumulator.append', () => {
 
   it('computes timestamp deltas from the first record of the batch', () => {
     const acc = new RecordAccumulator({ batchSize: 10_000, lingerMs: 5 })
-    const r1 = acc.append('t', 0, record('a', 1_000), 1, 0, 0)
-    const r2 = acc.append('t', 0, record('a', 1_000 + 100), 1, 0, 0)
+    const r1 = acc.append('t', 0, ...record('a', 1_000), 0, 0)
+    const r2 = acc.append('t', 0, ...record('a', 1_000 + 100), 0, 0)
     // delta 100 → zig-zag 200 → 2 bytes (vs 1 for delta 0)
     assert.equal(r2.appendedBytes, r1.appendedBytes + 1)
   })
@@ -55,7 +56,7 @@ describe('RecordAccumulator.append', () => {
 describe('RecordAccumulator.ready', () => {
   it('waits lingerMs for a batch that is not full, and says how long', () => {
     const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 50 })
-    acc.append('t', 0, record('a'), 1, 0, 100)
+    acc.append('t', 0, ...record('a'), 0, 100)
     const early = acc.ready(120, leaderAll(1), false)
     assert.equal(early.readyNodes.size, 0)
     assert.equal(early.nextReadyCheckDelayMs, 30)
@@ -66,14 +67,14 @@ describe('RecordAccumulator.ready', () => {
 
   it('a full batch, a flush, a close or exhausted memory makes it ready at once', () => {
     const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 1_000_000 })
-    acc.append('t', 0, record('a'), 1, 0, 0)
+    acc.append('t', 0, ...record('a'), 0, 0)
     assert.equal(acc.ready(0, leaderAll(1), false).readyNodes.size, 0)
     assert.equal(acc.ready(0, leaderAll(1), true).readyNodes.size, 1, 'exhausted')
     acc.beginFlush()
     assert.equal(acc.ready(0, leaderAll(1), false).readyNodes.size, 1, 'flushing')
     acc.endFlush()
     assert.equal(acc.ready(0, leaderAll(1), false).readyNodes.size, 0)
-    acc.append('t', 1, record('b'.repeat(2000)), 1, 0, 0)
+    acc.append('t', 1, ...record('b'.repeat(2000)), 0, 0)
     const r = acc.ready(0, (_t, p) => (p === 1 ? 2 : 1), false)
     assert.deepEqual([...r.readyNodes], [2], 'full')
     acc.beginClose()
@@ -82,8 +83,8 @@ describe('RecordAccumulator.ready', () => {
 
   it('reports topics whose partitions have no leader', () => {
     const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 0 })
-    acc.append('a', 0, record('x'), 1, 0, 0)
-    acc.append('b', 0, record('x'), 1, 0, 0)
+    acc.append('a', 0, ...record('x'), 0, 0)
+    acc.append('b', 0, ...record('x'), 0, 0)
     const r = acc.ready(0, (t) => (t === 'a' ? -1 : 3), false)
     assert.deepEqual([...r.unknownLeaderTopics], ['a'])
     assert.deepEqual([...r.readyNodes], [3])
@@ -91,7 +92,7 @@ describe('RecordAccumulator.ready', () => {
 
   it('holds a retried batch until its backoff passes', () => {
     const acc = new RecordAccumulator({ batchSize: 1000, lingerMs: 0 })
-    const { batch } = acc.append('t', 0, record('x'), 1, 0, 0)
+    const { batch } = acc.append('t', 0, ...record('x'), 0, 0)
     const [drained] = acc.drain(1, [...acc.ready(0, leaderAll(1), false).byNode.get(1)!], 1 << 20, 0)
     assert.equal(drained, batch)
     batch.attempts = 1
@@ -109,8 +110,8 @@ describe('RecordAccumulator.drain', () => {
   it('takes one batch per partition, within maxRequestSize, at least one', () => {
     const acc = new RecordAccumulator({ batchSize: 100, lingerMs: 0 })
     for (let p = 0; p < 3; p++) {
-      acc.append('t', p, record('x'.repeat(60)), 1, 0, 0)
-      acc.append('t', p, record('y'.repeat(60)), 1, 0, 0)
+      acc.append('t', p, ...record('x'.repeat(60)), 0, 0)
+      acc.append('t', p, ...record('y'.repeat(60)), 0, 0)
     }
     const queues = acc.ready(0, leaderAll(1), false).byNode.get(1)!
     const first = acc.drain(1, queues, 1, 0)
@@ -124,7 +125,7 @@ describe('RecordAccumulator.drain', () => {
 
   it('rotates the starting partition between drains of the same node', () => {
     const acc = new RecordAccumulator({ batchSize: 10, lingerMs: 0 })
-    for (let i = 0; i < 3; i++) for (let p = 0; p < 3; p++) acc.append('t', p, record('x'.repeat(30)), 1, 0, 0)
+    for (let i = 0; i < 3; i++) for (let p = 0; p < 3; p++) acc.append('t', p, ...record('x'.repeat(30)), 0, 0)
     const starts: number[] = []
     for (let i = 0; i < 3; i++) {
       const queues = acc.ready(0, leaderAll(1), false).byNode.get(1)!
@@ -135,8 +136,8 @@ describe('RecordAccumulator.drain', () => {
 
   it('lets a gate hold a partition back', () => {
     const acc = new RecordAccumulator({ batchSize: 100, lingerMs: 0 })
-    acc.append('t', 0, record('a'), 1, 0, 0)
-    acc.append('t', 1, record('b'), 1, 0, 0)
+    acc.append('t', 0, ...record('a'), 0, 0)
+    acc.append('t', 1, ...record('b'), 0, 0)
     const queues = acc.ready(0, leaderAll(1), false).byNode.get(1)!
     const out = acc.drain(1, queues, 1 << 20, 0, (q) => q.partition === 1)
     assert.deepEqual(
@@ -150,7 +151,7 @@ describe('RecordAccumulator.drain', () => {
 describe('RecordAccumulator retries, expiry and removal', () => {
   it('reinserts retries before new batches, in sequence order', () => {
     const acc = new RecordAccumulator({ batchSize: 10, lingerMs: 0 })
-    const batches = [0, 1, 2].map(() => acc.append('t', 0, record('x'.repeat(30)), 1, 0, 0).batch)
+    const batches = [0, 1, 2].map(() => acc.append('t', 0, ...record('x'.repeat(30)), 0, 0).batch)
     const queues = acc.ready(0, leaderAll(1), false).byNode.get(1)!
     const [b0] = acc.drain(1, queues, 1, 0)
     const [b1] = acc.drain(1, queues, 1, 0)
@@ -163,8 +164,8 @@ describe('RecordAccumulator retries, expiry and removal', () => {
 
   it('expires queued batches past the delivery timeout and reports the next deadline', () => {
     const acc = new RecordAccumulator({ batchSize: 10, lingerMs: 0 })
-    acc.append('t', 0, record('x'.repeat(30)), 1, 0, 0)
-    acc.append('t', 0, record('x'.repeat(30)), 1, 0, 50)
+    acc.append('t', 0, ...record('x'.repeat(30)), 0, 0)
+    acc.append('t', 0, ...record('x'.repeat(30)), 0, 50)
     const expired: number[] = []
     const next = acc.expire(100, 100, (b) => expired.push(b.createdMs))
     assert.deepEqual(expired, [0])
@@ -174,8 +175,8 @@ describe('RecordAccumulator retries, expiry and removal', () => {
 
   it('removes batches by filter', () => {
     const acc = new RecordAccumulator({ batchSize: 10, lingerMs: 0 })
-    acc.append('a', 0, record('x'.repeat(30)), 1, 0, 0)
-    acc.append('b', 0, record('x'.repeat(30)), 1, 0, 0)
+    acc.append('a', 0, ...record('x'.repeat(30)), 0, 0)
+    acc.append('b', 0, ...record('x'.repeat(30)), 0, 0)
     assert.deepEqual(
       acc.removeAll((b) => b.topic === 'b').map((b) => b.topic),
       ['b'],

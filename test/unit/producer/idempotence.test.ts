@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import { RecordAccumulator } from '../../../src/producer/accumulator.js'
-import type { BatchRecord, ProducerBatch } from '../../../src/producer/batch.js'
+import { readBatchHeader, type RecordInput } from '../../../src/protocol/records/index.js'
+import type { ProducerBatch } from '../../../src/producer/batch.js'
 import { SendCompletion } from '../../../src/producer/completion.js'
 import { IdempotenceManager, MAX_PRODUCER_EPOCH, addSequence } from '../../../src/producer/idempotence.js'
 import { NOOP_LOGGER } from '../../../src/network/logger.js'
 
-function record(n = 1): BatchRecord {
+function record(n = 1): [RecordInput, SendCompletion] {
   const completion = new SendCompletion('t', -1, 1, null, null, NOOP_LOGGER)
   completion.promise.catch(() => {})
-  return { key: null, value: Buffer.alloc(n), headers: [], timestamp: 0, completion }
+  return [{ key: null, value: Buffer.alloc(n), headers: [], timestampMs: 0 }, completion]
 }
 
 /** One partition with `batches` batches of `recordsPer` records each, and a manager with pid 7 epoch 0. */
@@ -17,9 +18,9 @@ function setup(batches: number, recordsPer = 1, transactional = false) {
   // batchSize 1 → every record opens its own batch unless appended to an empty one
   const acc = new RecordAccumulator({ batchSize: 1, lingerMs: 0 })
   for (let b = 0; b < batches; b++) {
-    acc.append('t', 0, record(), 1, 0, 0)
+    acc.append('t', 0, ...record(), 0, 0)
     const last = acc.queue('t', 0).last()!
-    for (let r = 1; r < recordsPer; r++) last.records.push(record())
+    for (let r = 1; r < recordsPer; r++) last.tryAppend(...record(), 1 << 20)
   }
   const idem = new IdempotenceManager(transactional)
   idem.setProducerIdAndEpoch(7n, 0, 'test')
@@ -41,7 +42,7 @@ function setup(batches: number, recordsPer = 1, transactional = false) {
 describe('IdempotenceManager sequences', () => {
   it('holds batches until there is a producer id', () => {
     const acc = new RecordAccumulator({ batchSize: 1, lingerMs: 0 })
-    acc.append('t', 0, record(), 1, 0, 0)
+    acc.append('t', 0, ...record(), 0, 0)
     const idem = new IdempotenceManager(false)
     assert.deepEqual(acc.drain(1, [acc.queue('t', 0)], 1 << 20, 0, (q, b) => idem.canDrain(q, b)), [])
   })
@@ -133,6 +134,8 @@ describe('IdempotenceManager KIP-360 epoch bump', () => {
     const b1 = drain()!
     const b2 = drain()!
     assert.deepEqual([b0.baseSequence, b1.baseSequence, b2.baseSequence], [0, 2, 4])
+    const bytes = b0.encode()
+    assert.deepEqual([readBatchHeader(bytes).producerEpoch, readBatchHeader(bytes).baseSequence], [0, 0])
     // b0 hits a real gap: bump; b1 and b2 come back OUT_OF_ORDER later
     assert.equal(idem.classify(b0, 45, 0n), 'bump-and-retry')
     idem.requestEpochBump('t', 0)
@@ -148,7 +151,9 @@ describe('IdempotenceManager KIP-360 epoch bump', () => {
     assert.deepEqual([b0.producerEpoch, b0.baseSequence], [1, 0])
     assert.deepEqual([b1.producerEpoch, b1.baseSequence], [1, 2])
     assert.deepEqual([b2.producerEpoch, b2.baseSequence], [1, 4])
-    assert.equal(b0.encoded, null, 'cached bytes invalidated')
+    assert.equal(b0.encode(), bytes, 'the same bytes, patched in place')
+    assert.deepEqual([readBatchHeader(bytes).producerId, readBatchHeader(bytes).producerEpoch, readBatchHeader(bytes).baseSequence], [7n, 1, 0])
+    assert.equal(b1.encode().readInt32BE(53), 2, 'b1 built after the rewrite carries sequence 2')
     idem.onAcknowledged(b0)
     assert.equal(drain(), b1)
     idem.onAcknowledged(b1)
@@ -178,7 +183,7 @@ describe('IdempotenceManager KIP-360 epoch bump', () => {
 
   it('other partitions keep their old epoch for retries and adopt the new one when idle', () => {
     const acc = new RecordAccumulator({ batchSize: 1, lingerMs: 0 })
-    for (const p of [0, 1]) for (let i = 0; i < 2; i++) acc.append('t', p, record(), 1, 0, 0)
+    for (const p of [0, 1]) for (let i = 0; i < 2; i++) acc.append('t', p, ...record(), 0, 0)
     const idem = new IdempotenceManager(false)
     idem.setProducerIdAndEpoch(7n, 3, 'test')
     const gate = (q: Parameters<typeof idem.canDrain>[0], b: ProducerBatch) => idem.canDrain(q, b)
