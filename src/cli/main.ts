@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+// The `kafkats` command (the package's bin): dispatches subcommands. For now only `broker`
+// (src/cli/broker.ts); the admin subcommands come with the command-line issue. Contract:
+// usage errors print the usage on stderr and exit 2; `--help` prints it on stdout and exits 0.
+// main() is exported for in-process tests and runs itself only when this file is the entry point.
+import { realpathSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { BROKER_USAGE, runBrokerCommand } from './broker.js'
+
+export const USAGE = `usage: kafkats <command> [options]
+
+commands:
+${BROKER_USAGE}
+
+  kafkats <command> --help   show a command's options
+`
+
+/** Where a command writes (process by default; tests pass collectors). */
+export interface CliIo {
+  readonly stdout: { write(text: string): unknown }
+  readonly stderr: { write(text: string): unknown }
+}
+
+/** Run the command line `argv` (without node and script); resolves with the exit code. */
+export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
+  const [command, ...rest] = argv
+  if (command === undefined) {
+    io.stderr.write(USAGE)
+    return 2
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    io.stdout.write(USAGE)
+    return 0
+  }
+  if (command === 'broker') return runBrokerCommand(rest, io)
+  io.stderr.write(`kafkats: unknown command '${command}'\n\n${USAGE}`)
+  return 2
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1]
+  if (entry === undefined) return false
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url))
+  } catch {
+    return false
+  }
+}
+
+if (isEntryPoint()) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code
+    },
+    (err: unknown) => {
+      process.stderr.write(`kafkats: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`)
+      process.exitCode = 1
+    },
+  )
+}
