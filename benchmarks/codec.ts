@@ -1,7 +1,8 @@
 // Record codec benchmark (not a test): encodes 1,000,000 records with 100-byte values into
 // 16 KiB batches through RecordBatchBuilder, then decodes them back through decodeRecordBatches
 // in ~1 MiB fetch-sized blobs, per codec; prints records/s and MB/s (of record values) and writes
-// benchmarks/results/codec.json. Run: `npx tsx benchmarks/codec.ts [recordCount]`.
+// benchmarks/results/codec.json. Run: `npx tsx benchmarks/codec.ts [recordCount] [--codecs a,b]
+// [--out path]`; zstd is measured only on a Node.js that has it (>= 22.15 / 23.8).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -11,7 +12,14 @@ import { type CompressionCodec, isCodecSupported, lz4Backend } from '../src/prot
 import { decodeRecordBatches } from '../src/protocol/records/record-batch.js'
 import type { RecordInput } from '../src/protocol/records/types.js'
 
-const RECORDS = Number(process.argv[2] ?? 1_000_000)
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`)
+  return i > 0 ? process.argv[i + 1] : undefined
+}
+
+const positional = process.argv[2]
+const RECORDS = positional !== undefined && !positional.startsWith('--') ? Number(positional) : 1_000_000
+const ONLY_CODECS = option('codecs')?.split(',')
 const VALUE_BYTES = 100
 const BATCH_BYTES = 16 * 1024
 const FETCH_BYTES = 1024 * 1024
@@ -136,7 +144,9 @@ async function main(): Promise<void> {
   const loadBefore = loadavg()[0] ?? 0
   const values = makeValues(10_000)
   const inputs: RecordInput[] = values.map((value, i) => ({ key: null, value, timestampMs: T0 + i }))
-  const codecs = (['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const).filter((c) => isCodecSupported(c))
+  const codecs = (['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const).filter(
+    (c) => isCodecSupported(c) && (ONLY_CODECS === undefined || ONLY_CODECS.includes(c)),
+  )
   const results: Result[] = []
   for (const codec of codecs) {
     const r = await run(codec, inputs)
@@ -166,7 +176,7 @@ async function main(): Promise<void> {
     skipped: skipped.map((c) => ({ codec: c, reason: `not supported by Node ${process.version}` })),
     results,
   }
-  const out = join(dirname(fileURLToPath(import.meta.url)), 'results', 'codec.json')
+  const out = option('out') ?? join(dirname(fileURLToPath(import.meta.url)), 'results', 'codec.json')
   mkdirSync(dirname(out), { recursive: true })
   writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`)
   console.log(`wrote ${out}`)

@@ -46,7 +46,16 @@ const requireCjs = createRequire(import.meta.url)
 /** The package's pure-JS block codec (lz4/lib/binding.js); always loadable. */
 export function loadJsLz4Backend(): Lz4BlockBackend {
   const js: unknown = requireCjs('lz4/lib/binding.js')
-  return toBackend('js', fnOf(js, 'compress'), fnOf(js, 'uncompress'), fnOf(js, 'compressBound'))
+  // Its compress() allocates and fills a fresh 64K-entry hash table per block; calling the
+  // underlying compressBlock (exported as compressDependent) with one zeroed, reused table is
+  // the same algorithm (pos 0, empty table: an independent block) without that cost.
+  const compressBlock = fnOf(js, 'compressDependent')
+  const table = new Uint32Array(1 << 16)
+  const compress: Fn = (src, dst, start, end) => {
+    table.fill(0)
+    return compressBlock(src, dst, 0, table, start, end)
+  }
+  return toBackend('js', compress, fnOf(js, 'uncompress'), fnOf(js, 'compressBound'))
 }
 
 /**
@@ -108,9 +117,13 @@ function fail(message: string, offset: number): never {
 
 const scratchBySize = new Map<number, Buffer>()
 
+/** A reusable block output buffer; only the small sizes Kafka writes (64/256 KiB) are kept. */
 function scratch(size: number): Buffer {
   let b = scratchBySize.get(size)
-  if (b === undefined) scratchBySize.set(size, (b = Buffer.allocUnsafe(size)))
+  if (b === undefined) {
+    b = Buffer.allocUnsafe(size)
+    if (size <= 256 * 1024) scratchBySize.set(size, b)
+  }
   return b
 }
 
