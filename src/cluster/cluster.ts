@@ -109,15 +109,33 @@ export class Cluster {
     return this.pool.get(node, purpose)
   }
 
-  async sendTo<Req, Res>(
+  /**
+   * One request to broker `nodeId` on its `purpose` connection. Requests to one (node, purpose)
+   * are written in call order (the producer relies on it for idempotent sequences).
+   */
+  sendTo<Req, Res>(
     nodeId: number,
     purpose: ConnectionPurpose,
     api: ApiDescriptor<Req, Res>,
     body: Req,
     options?: SendOptions,
   ): Promise<Res> {
-    const conn = await this.connectionTo(nodeId, purpose)
-    return conn.send(api, body, options)
+    const node = this.metadata.broker(nodeId)
+    if (node !== undefined && !this.#closed) return this.pool.send(node, purpose, api, body, options)
+    return this.connectionTo(nodeId, purpose).then((conn) => conn.send(api, body, options))
+  }
+
+  /** sendTo() for a request the broker will not answer (Produce acks=0); resolves once written. */
+  sendWithoutResponseTo<Req, Res>(
+    nodeId: number,
+    purpose: ConnectionPurpose,
+    api: ApiDescriptor<Req, Res>,
+    body: Req,
+    options?: SendOptions,
+  ): Promise<void> {
+    const node = this.metadata.broker(nodeId)
+    if (node !== undefined && !this.#closed) return this.pool.sendWithoutResponse(node, purpose, api, body, options)
+    return this.connectionTo(nodeId, purpose).then((conn) => conn.sendWithoutResponse(api, body, options))
   }
 
   /** Any reachable broker (known brokers, then bootstrap). */

@@ -43,6 +43,10 @@ interface Slot {
   readonly pool: Pool<Connection>
   /** the current shared connection, once created */
   current: Connection | null
+  /** the borrow in progress, shared by concurrent callers */
+  obtaining: Promise<Connection> | null
+  /** send() callers waiting on `obtaining`; while > 0 later callers queue behind them */
+  waiting: number
 }
 
 export class ConnectionPool {
@@ -68,37 +72,95 @@ export class ConnectionPool {
    * every caller of the same key: send on it, never close it (the pool does).
    */
   async get(broker: BrokerTarget, purpose: ConnectionPurpose): Promise<Connection> {
-    if (this.#closed) throw new ClosedError('connection pool closed')
-    const key = `${purpose} ${formatBrokerAddress(broker)}`
-    let slot = this.#slots.get(key)
-    const current = slot?.current
-    if (current && current.state === 'ready') return current
-    if (slot === undefined) {
-      slot = this.#createSlot(broker, purpose)
-      this.#slots.set(key, slot)
-    }
-    let conn: Connection
-    try {
-      conn = await slot.pool.acquire()
-    } catch (err) {
-      throw this.#closed ? new ClosedError('connection pool closed') : err
-    }
-    await slot.pool.release(conn)
-    slot.current = conn
+    const slot = this.#slot(broker, purpose)
+    const current = slot.current
+    if (current !== null && current.state === 'ready') return current
+    const conn = current !== null && !current.closed ? current : await this.#obtain(slot)
     await conn.connect()
     return conn
   }
 
-  /** get() + send(). */
-  async send<Req, Res>(
+  /**
+   * Sends on the (broker, purpose) connection, connecting first if needed. Requests to one key
+   * are written in call order, also while the connection is being (re)created.
+   */
+  send<Req, Res>(
     broker: BrokerTarget,
     purpose: ConnectionPurpose,
     api: ApiDescriptor<Req, Res>,
     body: Req,
     options?: SendOptions,
   ): Promise<Res> {
-    const conn = await this.get(broker, purpose)
-    return conn.send(api, body, options)
+    return this.#dispatch(broker, purpose, (conn) => conn.send(api, body, options))
+  }
+
+  /** send() for requests without a response (Produce acks=0); same ordering guarantee. */
+  sendWithoutResponse<Req, Res>(
+    broker: BrokerTarget,
+    purpose: ConnectionPurpose,
+    api: ApiDescriptor<Req, Res>,
+    body: Req,
+    options?: SendOptions,
+  ): Promise<void> {
+    return this.#dispatch(broker, purpose, (conn) => conn.sendWithoutResponse(api, body, options))
+  }
+
+  #dispatch<T>(broker: BrokerTarget, purpose: ConnectionPurpose, enqueue: (conn: Connection) => Promise<T>): Promise<T> {
+    let slot: Slot
+    try {
+      slot = this.#slot(broker, purpose)
+    } catch (err) {
+      return Promise.reject(err)
+    }
+    const current = slot.current
+    // Fast path: enqueue synchronously, unless earlier callers still wait for the connection.
+    if (slot.waiting === 0 && current !== null && !current.closed) return enqueue(current)
+    slot.waiting++
+    return this.#obtain(slot).then(
+      (conn) => {
+        slot.waiting--
+        return enqueue(conn)
+      },
+      (err: unknown) => {
+        slot.waiting--
+        throw err
+      },
+    )
+  }
+
+  #slot(broker: BrokerTarget, purpose: ConnectionPurpose): Slot {
+    if (this.#closed) throw new ClosedError('connection pool closed')
+    const key = `${purpose} ${formatBrokerAddress(broker)}`
+    let slot = this.#slots.get(key)
+    if (slot === undefined) {
+      slot = this.#createSlot(broker, purpose)
+      this.#slots.set(key, slot)
+    }
+    return slot
+  }
+
+  /**
+   * The slot's connection, borrowed and released at once (callers share it; it pipelines).
+   * Concurrent callers share one borrow, so their continuations run in call order. Does not
+   * wait for the connection to be ready: Connection queues requests until it is.
+   */
+  #obtain(slot: Slot): Promise<Connection> {
+    if (slot.obtaining !== null) return slot.obtaining
+    const obtaining = (async () => {
+      let conn: Connection
+      try {
+        conn = await slot.pool.acquire()
+      } catch (err) {
+        throw this.#closed ? new ClosedError('connection pool closed') : err
+      }
+      await slot.pool.release(conn)
+      slot.current = conn
+      return conn
+    })().finally(() => {
+      slot.obtaining = null
+    })
+    slot.obtaining = obtaining
+    return obtaining
   }
 
   /** The live connections (for diagnostics and tests). */
@@ -168,7 +230,7 @@ export class ConnectionPool {
       },
       { max: 1, min: 0, testOnBorrow: true, autostart: false },
     )
-    return { pool, current: null }
+    return { pool, current: null, obtaining: null, waiting: 0 }
   }
 
   #armIdleTimer(): void {

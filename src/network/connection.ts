@@ -42,6 +42,8 @@ export interface SendOptions {
   readonly timeoutMs?: number
   /** Use exactly this version instead of the negotiated one (must be inside both windows). */
   readonly version?: number
+  /** Never use a version above this one (e.g. AddPartitionsToTxn: clients stop at v3). */
+  readonly maxVersion?: number
 }
 
 export type ConnectionState = 'idle' | 'connecting' | 'ready' | 'closed'
@@ -57,6 +59,7 @@ class PendingRequest {
     readonly api: ApiDescriptor<unknown, unknown>,
     readonly body: unknown,
     version: number,
+    readonly maxVersion: number,
     readonly expectResponse: boolean,
     /** resolve with the raw response frame instead of a decoded body (ApiVersions fallback) */
     readonly raw: boolean,
@@ -231,7 +234,17 @@ export class Connection {
     const timeoutMs = options?.timeoutMs ?? this.#requestTimeoutMs
     let pending: PendingRequest
     const promise = new Promise<unknown>((resolve, reject) => {
-      pending = new PendingRequest(api, body, options?.version ?? -1, expectResponse, raw, timeoutMs, resolve, reject)
+      pending = new PendingRequest(
+        api,
+        body,
+        options?.version ?? -1,
+        options?.maxVersion ?? Number.POSITIVE_INFINITY,
+        expectResponse,
+        raw,
+        timeoutMs,
+        resolve,
+        reject,
+      )
     })
     const p = pending!
     this.#outstanding++
@@ -376,8 +389,10 @@ export class Connection {
       let frame: Buffer
       try {
         const versions = this.#versions
-        if (p.version < 0) p.version = versions === null ? p.api.maxVersion : versions.versionFor(p.api)
-        else if (versions !== null) versions.checkVersion(p.api, p.version)
+        if (p.version < 0) {
+          p.version = versions === null ? p.api.maxVersion : versions.versionFor(p.api)
+          if (p.version > p.maxVersion && versions !== null) p.version = versions.checkVersion(p.api, p.maxVersion)
+        } else if (versions !== null) versions.checkVersion(p.api, p.version)
         p.correlationId = this.#nextCorrelationId
         this.#nextCorrelationId = this.#nextCorrelationId === MAX_CORRELATION_ID ? 0 : this.#nextCorrelationId + 1
         frame = encodeRequestFrame(p.api, p.version, p.correlationId, this.#clientId, p.body)

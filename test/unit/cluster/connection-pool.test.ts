@@ -47,6 +47,31 @@ describe('ConnectionPool', () => {
     assert.equal((await pool.send(broker, 'produce', MetadataApi, { topics: null })).controllerId, 1)
   })
 
+  it('writes requests to one (broker, purpose) in call order, also while (re)connecting', async () => {
+    const { server, pool, broker } = await setup(answer)
+    const names = (from: number) => server.requests.slice(from).map((r) => (r.body as { topics: Array<{ name: string }> }).topics[0]!.name)
+    // 5 sends at once, then one per microtask, so some land while the connection is being set up
+    const COUNT = 60
+    const burst = async (first: number) => {
+      const sends: Promise<unknown>[] = []
+      for (let i = first; i < first + COUNT; i++) {
+        if (i >= first + 5) await Promise.resolve()
+        sends.push(pool.send(broker, 'produce', MetadataApi, { topics: [{ name: `m${i}` }] }))
+      }
+      await Promise.all(sends)
+    }
+    await burst(0)
+    assert.deepEqual(names(0), Array.from({ length: COUNT }, (_, i) => `m${i}`))
+    const conn = await pool.get(broker, 'produce')
+    const gone = new Promise((resolve) => conn.onClose(resolve))
+    server.peers[0]!.close()
+    await gone
+    await burst(COUNT)
+    assert.deepEqual(names(COUNT), Array.from({ length: COUNT }, (_, i) => `m${i + COUNT}`))
+    assert.equal(server.peers.length, 2)
+    await pool.sendWithoutResponse(broker, 'produce', MetadataApi, { topics: [{ name: 'no-answer-needed' }] })
+  })
+
   it('a request held on the fetch connection does not delay the produce connection', async () => {
     // the fake broker, like Kafka, works through one request at a time per connection
     const busy = new Map<FakePeer, ReceivedRequest[]>()

@@ -263,6 +263,15 @@ describe('Connection', () => {
     assert.equal(conn.state, 'ready')
   })
 
+  it('caps the negotiated version at maxVersion', async () => {
+    const { server, conn } = await setup(echo)
+    assert.equal((await conn.send(MetadataApi, metadataRequest(1), { maxVersion: 4 })).controllerId, 1)
+    assert.equal(server.requests[0]!.apiVersion, 4)
+    await conn.send(MetadataApi, metadataRequest(2), { maxVersion: 99 })
+    assert.equal(server.requests[1]!.apiVersion, MetadataApi.maxVersion)
+    await assert.rejects(conn.send(MetadataApi, metadataRequest(3), { maxVersion: -1 }), UnsupportedVersionError)
+  })
+
   it('reports a refused connection as ConnectionError', async () => {
     const server = await FakeServer.start()
     const port = server.port
