@@ -18,8 +18,15 @@ export interface InteropCluster {
   close(): Promise<void>
 }
 
-export async function startInteropCluster(nodes: number): Promise<InteropCluster> {
-  const cluster = await startCluster({ nodes })
+export interface InteropTopic {
+  readonly name: string
+  readonly numPartitions: number
+  readonly replicationFactor: number
+}
+
+/** Start `nodes` brokers; `topics` are created before the listeners open (no client involved). */
+export async function startInteropCluster(nodes: number, topics: readonly InteropTopic[] = []): Promise<InteropCluster> {
+  const cluster = await startCluster({ nodes, topics })
   return {
     bootstrap: cluster.bootstrap,
     brokers: cluster.brokers,
