@@ -1,9 +1,9 @@
-// RecordBatchBuilder: the producer accumulator's open batch. Records are encoded into one growing
-// buffer as they are appended (after a reserved 61-byte header), so the size the accumulator checks
-// against batchSize is exact before compression; build() compresses the records section once and
-// writes the header and CRC-32C. Also used by control-record.ts and the reference broker.
-// Invariants: baseTimestamp is the first record's timestamp; offsetDelta = append index; a builder
-// builds once. Without compression build() returns a view of the internal buffer (no copy).
+// RecordBatchBuilder: the producer accumulator's open batch (also used by control-record.ts and
+// the reference broker). Records are encoded into one growing buffer as they are appended, after a
+// reserved 61-byte header, so the size checked against batchSize is exact before compression;
+// build() compresses the records section once, then writes the header and CRC-32C.
+// Invariants: baseTimestamp = first record's; offsetDelta = append index; a builder builds once;
+// uncompressed, build() returns a view of its buffer unless most of that buffer is unused.
 import { KafkaClientError } from '../../errors.js'
 import { crc32c } from '../primitives/crc32c.js'
 import { type CompressionCodec, CompressionCodecId, compress, compressSync } from './compression/index.js'
@@ -247,7 +247,10 @@ export class RecordBatchBuilder {
   }
 
   #finishUncompressed(state: Partial<BatchProducerState> | undefined): Buffer {
-    const out = this.#buf.subarray(0, this.#pos)
+    // A view of the records buffer, unless most of it is unused: an in-flight batch should not
+    // pin a mostly empty batchSize allocation (e.g. one small record lingering per partition).
+    const spare = this.#buf.length - this.#pos
+    const out = spare > 4096 && spare > this.#pos ? Buffer.from(this.#buf.subarray(0, this.#pos)) : this.#buf.subarray(0, this.#pos)
     this.#writeHeader(out, state)
     return out
   }

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import { spawnSync } from 'node:child_process'
 import { test } from 'node:test'
+import { fileURLToPath } from 'node:url'
 import { deflateSync } from 'node:zlib'
 import { ConfigError, ProtocolDecodeError, UnsupportedVersionError } from '../../../../src/errors.js'
 import {
@@ -168,6 +169,7 @@ test('KAFKATS_LZ4_BACKEND=js selects the pure-JS blocks (what runs when the addo
     "const d = Buffer.alloc(100000, 'kafka'); const ok = lz4Decompress(lz4Compress(d)).equals(d);" +
     'process.stdout.write(lz4Backend + " " + ok)'
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: fileURLToPath(new URL('../../../../', import.meta.url)),
     env: { ...process.env, KAFKATS_LZ4_BACKEND: 'js' },
     encoding: 'utf8',
   })
