@@ -12,6 +12,7 @@ import { type ApiDescriptor, decodeResponseFrame, encodeRequestFrame } from '../
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js'
 import { Fifo } from '../util/fifo.js'
 import { formatBrokerAddress } from './address.js'
+import { FrameReader } from './frame-reader.js'
 import { type Logger, NOOP_LOGGER, safeLog } from './logger.js'
 import { type ApiVersionTable, type ApiWindow, negotiateApiVersions } from './negotiate.js'
 import { createSaslMechanism, type SaslOptions, type SaslTransport, saslAuthenticate } from './sasl/authenticate.js'
@@ -119,10 +120,8 @@ export class Connection {
   #sessionLifetimeMs = 0
   #lastActivityMs: number
 
-  // response framing
-  #chunks: Buffer[] = []
-  #buffered = 0
-  #frameSize = -1
+  /** response framing; a frame holds at least the 4-byte correlation id */
+  readonly #frames = new FrameReader(4)
 
   constructor(options: ConnectionOptions) {
     this.host = options.host
@@ -422,53 +421,18 @@ export class Connection {
   }
 
   #onData(chunk: Buffer): void {
-    this.#chunks.push(chunk)
-    this.#buffered += chunk.length
+    this.#frames.push(chunk)
     while (this.#state !== 'closed') {
-      if (this.#frameSize < 0) {
-        if (this.#buffered < 4) return
-        const size = this.#take(4).readInt32BE(0)
-        if (size < 4) {
-          this.#destroy(new ConnectionError(`broker ${this.broker} sent an invalid frame size ${size}`, { broker: this.broker }))
-          return
-        }
-        this.#frameSize = size
+      let frame: Buffer | null
+      try {
+        frame = this.#frames.next()
+      } catch (err) {
+        this.#destroy(new ConnectionError(`broker ${this.broker} sent an ${(err as Error).message}`, { broker: this.broker }))
+        return
       }
-      if (this.#buffered < this.#frameSize) return
-      const frame = this.#take(this.#frameSize)
-      this.#frameSize = -1
+      if (frame === null) return
       this.#onFrame(frame)
     }
-  }
-
-  /** Removes and returns the next n buffered bytes (a view when they sit in one chunk). */
-  #take(n: number): Buffer {
-    this.#buffered -= n
-    const first = this.#chunks[0]!
-    if (first.length === n) {
-      this.#chunks.shift()
-      return first
-    }
-    if (first.length > n) {
-      this.#chunks[0] = first.subarray(n)
-      return first.subarray(0, n)
-    }
-    const out = Buffer.allocUnsafe(n)
-    let filled = 0
-    while (filled < n) {
-      const chunk = this.#chunks[0]!
-      const need = n - filled
-      if (chunk.length <= need) {
-        chunk.copy(out, filled)
-        filled += chunk.length
-        this.#chunks.shift()
-      } else {
-        chunk.copy(out, filled, 0, need)
-        this.#chunks[0] = chunk.subarray(need)
-        filled = n
-      }
-    }
-    return out
   }
 
   #onFrame(frame: Buffer): void {
@@ -516,8 +480,7 @@ export class Connection {
     this.#clock.clearTimeout(this.#reauthTimer)
     this.#reauthTimer = undefined
     this.#socket?.destroy()
-    this.#chunks = []
-    this.#buffered = 0
+    this.#frames.reset()
     this.#abortConnect.abort()
     for (const queue of [this.#inFlight, this.#internal, this.#queued]) {
       for (const p of queue.drain()) this.#settle(p, error)
