@@ -13,7 +13,7 @@ import type { ApiDescriptor } from '../protocol/api.js'
 import { type Clock, realClock } from '../util/clock.js'
 import { ConnectionPool, type ConnectionPurpose } from './connection-pool.js'
 import { CoordinatorLookup, type CoordinatorType } from './coordinator.js'
-import { MetadataCache } from './metadata-cache.js'
+import { type BrokerNode, MetadataCache } from './metadata-cache.js'
 import { type RetryOptions, RetryPolicy } from './retry.js'
 
 /** Structurally a subset of ResolvedClientOptions (src/client-options.ts), plus test hooks. */
@@ -94,16 +94,21 @@ export class Cluster {
     return this.#closed
   }
 
+  /** Where broker `nodeId` lives: from metadata, else from a FindCoordinator answer. */
+  node(nodeId: number): BrokerNode | undefined {
+    return this.metadata.broker(nodeId) ?? this.coordinators.node(nodeId)
+  }
+
   /**
    * The connection to broker `nodeId` for `purpose`. An id missing from the metadata triggers one
    * refresh; still missing → retriable ConnectionError (the broker left the cluster).
    */
   async connectionTo(nodeId: number, purpose: ConnectionPurpose): Promise<Connection> {
     if (this.#closed) throw new ClosedError('cluster client closed')
-    let node = this.metadata.broker(nodeId)
+    let node = this.node(nodeId)
     if (node === undefined) {
       await this.metadata.refresh()
-      node = this.metadata.broker(nodeId)
+      node = this.node(nodeId)
     }
     if (node === undefined) throw new ConnectionError(`broker ${nodeId} is not in the cluster metadata`)
     return this.pool.get(node, purpose)
@@ -120,7 +125,7 @@ export class Cluster {
     body: Req,
     options?: SendOptions,
   ): Promise<Res> {
-    const node = this.metadata.broker(nodeId)
+    const node = this.node(nodeId)
     if (node !== undefined && !this.#closed) return this.pool.send(node, purpose, api, body, options)
     return this.connectionTo(nodeId, purpose).then((conn) => conn.send(api, body, options))
   }
@@ -133,7 +138,7 @@ export class Cluster {
     body: Req,
     options?: SendOptions,
   ): Promise<void> {
-    const node = this.metadata.broker(nodeId)
+    const node = this.node(nodeId)
     if (node !== undefined && !this.#closed) return this.pool.sendWithoutResponse(node, purpose, api, body, options)
     return this.connectionTo(nodeId, purpose).then((conn) => conn.sendWithoutResponse(api, body, options))
   }

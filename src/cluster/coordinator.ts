@@ -50,6 +50,8 @@ export class CoordinatorLookup {
   readonly #logger: Logger
   readonly #cache = new Map<string, BrokerNode>()
   readonly #pending = new Map<string, Promise<BrokerNode>>()
+  /** every coordinator endpoint learned, by node id (a coordinator may be missing from metadata) */
+  readonly #nodes = new Map<number, BrokerNode>()
 
   constructor(options: CoordinatorLookupOptions) {
     this.#options = options
@@ -70,6 +72,11 @@ export class CoordinatorLookup {
     const lookup = this.#lookup(type, key, options).finally(() => this.#pending.delete(k))
     this.#pending.set(k, lookup)
     return lookup
+  }
+
+  /** An endpoint learned from FindCoordinator for this node id, if any. */
+  node(nodeId: number): BrokerNode | undefined {
+    return this.#nodes.get(nodeId)
   }
 
   invalidate(type: CoordinatorType, key: string): void {
@@ -112,6 +119,7 @@ export class CoordinatorLookup {
       },
     )
     this.#cache.set(cacheKey(type, key), node)
+    this.#nodes.set(node.nodeId, node)
     safeLog(this.#logger, 'debug', 'coordinator found', { type, key, nodeId: node.nodeId })
     return node
   }

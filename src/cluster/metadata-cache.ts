@@ -248,6 +248,38 @@ export class MetadataCache {
     return false
   }
 
+  /**
+   * KIP-951: a Produce/Fetch response named the partition's new leader. When its epoch is newer
+   * than what we hold, adopt it at once (and the leader's endpoint, if given) instead of waiting
+   * for a Metadata round trip. Returns true when the cache changed.
+   */
+  updateLeader(
+    topic: string,
+    partition: number,
+    leaderId: number,
+    leaderEpoch: number,
+    endpoint?: { readonly host: string; readonly port: number; readonly rack?: string | null },
+  ): boolean {
+    const info = this.#topics.get(topic)
+    const cached = info?.partitions[partition]
+    if (info === undefined || cached === undefined || leaderId < 0 || leaderEpoch < 0) return false
+    if (cached.leaderEpoch >= leaderEpoch) return false
+    const key = partitionKey(topic, partition)
+    if ((this.#lastSeenEpoch.get(key) ?? -1) < leaderEpoch) this.#lastSeenEpoch.set(key, leaderEpoch)
+    if (endpoint !== undefined && !this.#brokers.has(leaderId)) {
+      this.#brokers.set(leaderId, { nodeId: leaderId, host: endpoint.host, port: endpoint.port, rack: endpoint.rack ?? null })
+    }
+    if (!this.#brokers.has(leaderId)) {
+      // We cannot reach a leader we know nothing about: let a refresh tell us where it lives.
+      this.requestRefresh()
+      return false
+    }
+    const partitions = info.partitions.slice()
+    partitions[partition] = { ...cached, leaderId, leaderEpoch }
+    this.#topics.set(topic, { ...info, partitions })
+    return true
+  }
+
   // ---- refreshing ------------------------------------------------------------------------
 
   /**

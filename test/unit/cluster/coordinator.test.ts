@@ -72,10 +72,12 @@ async function start(options: { findCoordinatorMax?: number } = {}) {
 function answerFind(request: ReceivedRequest, errorCode: number, port: number): void {
   const body = request.body as FindCoordinatorRequest
   const key = body.coordinatorKeys?.[0] ?? body.key ?? ''
+  // key 'elsewhere' lives on node 9, which metadata does not list (same listener, though)
+  const nodeId = key === 'elsewhere' ? 9 : 1
   if (request.apiVersion >= 4) {
     request.peer.respond(request, {
       throttleTimeMs: 0,
-      coordinators: [{ key, nodeId: errorCode ? -1 : 1, host: errorCode ? '' : '127.0.0.1', port: errorCode ? -1 : port, errorCode, errorMessage: null }],
+      coordinators: [{ key, nodeId: errorCode ? -1 : nodeId, host: errorCode ? '' : '127.0.0.1', port: errorCode ? -1 : port, errorCode, errorMessage: null }],
     })
   } else {
     request.peer.respond(request, {
@@ -177,6 +179,11 @@ describe('Cluster', () => {
     const md = await cluster.sendTo(1, 'admin', MetadataApi, { topics: [] })
     assert.equal(md.clusterId, 'c')
     assert.equal(await cluster.retry(async (n) => n), 0)
+    assert.equal(cluster.node(1)?.port, cluster.coordinators.cached('group', 'g')?.port)
+    // a coordinator missing from metadata is still reachable by node id
+    assert.equal((await cluster.coordinators.find('group', 'elsewhere')).nodeId, 9)
+    assert.equal(cluster.metadata.broker(9), undefined)
+    assert.equal((await cluster.sendTo(9, 'group', MetadataApi, { topics: [] })).clusterId, 'c')
     await cluster.close()
     assert.equal(conn.closed, true)
     await assert.rejects(cluster.connectionTo(1, 'produce'), ClosedError)

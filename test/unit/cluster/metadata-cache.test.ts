@@ -184,6 +184,24 @@ describe('MetadataCache', () => {
     assert.equal(cache.needsRefresh, false)
   })
 
+  it('adopts a KIP-951 leader hint that carries a newer epoch', async () => {
+    const { script, cache } = await cluster(2)
+    script.topics.set('t', { partitions: [{ leaderId: 1, leaderEpoch: 3 }] })
+    cache.addTopics(['t'])
+    await cache.refresh()
+    assert.equal(cache.updateLeader('t', 0, 2, 3), false)
+    assert.equal(cache.updateLeader('t', 0, 2, 4), true)
+    assert.equal(cache.leaderFor('t', 0)?.nodeId, 2)
+    assert.equal(cache.lastSeenLeaderEpoch('t', 0), 4)
+    assert.equal(cache.needsRefresh, false)
+    // a leader we have no address for: ask metadata instead
+    assert.equal(cache.updateLeader('t', 0, 7, 5), false)
+    assert.equal(cache.needsRefresh, true)
+    assert.equal(cache.updateLeader('t', 0, 7, 5, { host: '127.0.0.1', port: 1 }), true)
+    assert.equal(cache.broker(7)?.port, 1)
+    assert.equal(cache.updateLeader('unknown-topic', 0, 1, 1), false)
+  })
+
   it('starts epochs over when a topic is re-created with a new id', async () => {
     const { script, cache } = await cluster(1)
     script.topics.set('t', { topicId: 'AAAAAAAAAAAAAAAAAAAAAQ', partitions: [{ leaderId: 1, leaderEpoch: 9 }] })
