@@ -1,0 +1,662 @@
+// The classic consumer-group member (NOTES §g.1, Java AbstractCoordinator + ConsumerCoordinator):
+// JoinGroup (KIP-394 MEMBER_ID_REQUIRED retry, static membership via groupInstanceId), the leader
+// runs the assignor, SyncGroup, eager or cooperative (KIP-429) rebalancing with awaited listener
+// callbacks, a heartbeat loop on timers independent of poll(), leaving the group when poll() is
+// not called within maxPollIntervalMs, and LeaveGroup on close. Called by consumer.ts:
+// ensureActiveGroup() from inside poll(), so rebalance callbacks run where Java runs them.
+// Invariants: one JoinGroup/SyncGroup round at a time; listener callbacks only run inside
+// ensureActiveGroup()/leaveGroup(); a response for an older generation never resets a newer one;
+// timers stop on close().
+import { ClosedError, ConnectionError, FencedError, KafkaClientError, ProtocolError, RequestTimeoutError } from '../../errors.js'
+import { type Logger, safeLog } from '../../network/logger.js'
+import { ErrorCode } from '../../protocol/generated/error-table.js'
+import { HeartbeatApi } from '../../protocol/generated/heartbeat.js'
+import { JoinGroupApi, type JoinGroupResponse } from '../../protocol/generated/join-group.js'
+import { LeaveGroupApi } from '../../protocol/generated/leave-group.js'
+import { SyncGroupApi } from '../../protocol/generated/sync-group.js'
+import { ExponentialBackoff } from '../../util/backoff.js'
+import type { Clock, TimerHandle } from '../../util/clock.js'
+import type { ClusterView, ConsumerPartitionAssignor, RebalanceProtocol } from '../assignors/types.js'
+import type { SubscriptionState } from '../subscription-state.js'
+import { compareTp, type ConsumerGroupMetadata, type TopicPartition, tpKey } from '../types.js'
+import { computeAssignments, decodeMembers, decodeOwnAssignment, joinProtocols, PROTOCOL_TYPE } from './embedded-protocol.js'
+import type { GroupPort } from './group-port.js'
+
+export type MemberState = 'unjoined' | 'preparing' | 'completing' | 'stable'
+
+export interface ClassicMemberOptions {
+  readonly groupId: string
+  readonly groupInstanceId: string | null
+  readonly sessionTimeoutMs: number
+  /** Java uses max.poll.interval.ms as the rebalance timeout */
+  readonly rebalanceTimeoutMs: number
+  readonly heartbeatIntervalMs: number
+  readonly maxPollIntervalMs: number
+  readonly requestTimeoutMs: number
+  readonly retryBackoffMs: number
+  readonly retryBackoffMaxMs: number
+  readonly clientRack: string | null
+  readonly assignors: readonly ConsumerPartitionAssignor[]
+  readonly protocol: RebalanceProtocol
+}
+
+/** What the member needs from the consumer around it. */
+export interface MemberHost {
+  /** partition counts for the leader's assignor */
+  readonly clusterView: ClusterView
+  /** asks metadata about these topics and resolves once it answered (never rejects) */
+  refreshTopics(topics: ReadonlySet<string>): Promise<void>
+  /** the auto-commit that precedes revocation (errors are the host's to log) */
+  commitBeforeRevoke(): Promise<void>
+  /** something poll() should notice: a rejoin is needed or a fatal error happened */
+  wake(): void
+}
+
+interface JoinOutcome {
+  readonly generationId: number
+  readonly memberId: string
+  readonly protocolName: string
+  readonly assignment: Buffer
+  /** leader: every topic the group subscribes to (tracked for metadata changes) */
+  readonly groupTopics: ReadonlySet<string> | null
+}
+
+const TIMEOUT = Symbol('timeout')
+const FATAL_JOIN_ERRORS: ReadonlySet<number> = new Set([
+  ErrorCode.INVALID_SESSION_TIMEOUT,
+  ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
+  ErrorCode.GROUP_AUTHORIZATION_FAILED,
+  ErrorCode.INVALID_GROUP_ID,
+  ErrorCode.GROUP_MAX_SIZE_REACHED,
+  ErrorCode.UNSUPPORTED_VERSION,
+  ErrorCode.INVALID_REQUEST,
+])
+
+function noop(): void {}
+
+export class ClassicGroupMember {
+  readonly #o: ClassicMemberOptions
+  readonly #port: GroupPort
+  readonly #subs: SubscriptionState
+  readonly #host: MemberHost
+  readonly #clock: Clock
+  readonly #logger: Logger
+  readonly #backoff: ExponentialBackoff
+  readonly #abort = new AbortController()
+  #state: MemberState = 'unjoined'
+  #generationId = -1
+  #memberId = ''
+  #protocolName: string | null = null
+  #rejoinNeeded = true
+  #needsJoinPrepare = true
+  #joinTask: Promise<JoinOutcome> | null = null
+  #fatal: Error | null = null
+  #listenerError: unknown = null
+  #heartbeatTimer: TimerHandle | undefined = undefined
+  #heartbeatInFlight = false
+  #lastPollMs: number
+  #snapshot = new Map<string, number>()
+  #closed = false
+
+  constructor(options: ClassicMemberOptions, port: GroupPort, subs: SubscriptionState, host: MemberHost, clock: Clock, logger: Logger) {
+    this.#o = options
+    this.#port = port
+    this.#subs = subs
+    this.#host = host
+    this.#clock = clock
+    this.#logger = logger
+    this.#backoff = new ExponentialBackoff({ retryBackoffMs: options.retryBackoffMs, retryBackoffMaxMs: options.retryBackoffMaxMs })
+    this.#lastPollMs = clock.now()
+  }
+
+  get state(): MemberState {
+    return this.#state
+  }
+
+  get generationId(): number {
+    return this.#generationId
+  }
+
+  get memberId(): string {
+    return this.#memberId
+  }
+
+  get protocolName(): string | null {
+    return this.#protocolName
+  }
+
+  get rejoinNeeded(): boolean {
+    return this.#rejoinNeeded
+  }
+
+  groupMetadata(): ConsumerGroupMetadata {
+    return { groupId: this.#o.groupId, generationId: this.#generationId, memberId: this.#memberId, groupInstanceId: this.#o.groupInstanceId }
+  }
+
+  /** The generation a commit may use, or null while not stable (Java generationIfStable). */
+  stableGeneration(): { generationId: number; memberId: string; groupInstanceId: string | null } | null {
+    if (this.#state !== 'stable') return null
+    return { generationId: this.#generationId, memberId: this.#memberId, groupInstanceId: this.#o.groupInstanceId }
+  }
+
+  get rebalanceInProgress(): boolean {
+    return this.#state === 'preparing' || this.#state === 'completing' || this.#joinTask !== null
+  }
+
+  /** Called at every poll(): the maxPollIntervalMs clock starts again. */
+  pollTick(): void {
+    this.#lastPollMs = this.#clock.now()
+  }
+
+  requestRejoin(reason: string): void {
+    if (!this.#rejoinNeeded) safeLog(this.#logger, 'info', 'rejoining the group', { groupId: this.#o.groupId, reason })
+    this.#rejoinNeeded = true
+    this.#host.wake()
+  }
+
+  /** A commit got UNKNOWN_MEMBER_ID / ILLEGAL_GENERATION / REBALANCE_IN_PROGRESS / FENCED_INSTANCE_ID. */
+  onCommitGroupError(errorCode: number): void {
+    if (errorCode === ErrorCode.REBALANCE_IN_PROGRESS) this.requestRejoin('commit answered REBALANCE_IN_PROGRESS')
+    else if (errorCode === ErrorCode.FENCED_INSTANCE_ID) this.#setFatal(new FencedError('fenced by another member with the same groupInstanceId'))
+    else this.#resetGeneration(errorCode === ErrorCode.UNKNOWN_MEMBER_ID, `commit answered error ${errorCode}`)
+  }
+
+  /** Partition counts changed for a subscribed topic since the last assignment: rebalance. */
+  checkMetadata(): void {
+    if (this.#state !== 'stable') return
+    for (const [topic, count] of this.#snapshot) {
+      const now = this.#host.clusterView.partitionCount(topic)
+      if (now !== undefined && now !== count) {
+        this.requestRejoin(`partition count of "${topic}" changed from ${count} to ${now}`)
+        return
+      }
+    }
+    for (const topic of this.#subs.topics) {
+      if (!this.#snapshot.has(topic) && this.#host.clusterView.partitionCount(topic) !== undefined) {
+        this.requestRejoin(`subscribed topic "${topic}" appeared`)
+        return
+      }
+    }
+  }
+
+  /**
+   * Joins (or rejoins) the group if needed, waiting until `deadlineMs` (the poll timeout). Runs
+   * the rebalance callbacks. Resolves true once stable with nothing pending; false when the
+   * deadline came first (the round goes on in the background and the next call picks it up).
+   */
+  async ensureActiveGroup(deadlineMs: number): Promise<boolean> {
+    this.#throwIfFailed()
+    if (this.#state === 'stable' && !this.#rejoinNeeded && this.#joinTask === null) return true
+    if (this.#joinTask === null) {
+      if (this.#needsJoinPrepare) {
+        this.#needsJoinPrepare = false
+        await this.#onJoinPrepare()
+        this.#throwIfFailed()
+      }
+      this.#joinTask = this.#joinAndSync()
+      this.#joinTask.catch(noop)
+    }
+    const outcome = await this.#raceDeadline(this.#joinTask, deadlineMs)
+    if (outcome === TIMEOUT) return false
+    this.#joinTask = null
+    this.#needsJoinPrepare = true
+    await this.#onJoinComplete(outcome)
+    this.#throwIfFailed()
+    const listenerError = this.#listenerError
+    if (listenerError !== null) {
+      this.#listenerError = null
+      throw listenerError
+    }
+    return this.#state === 'stable' && !this.#rejoinNeeded
+  }
+
+  #throwIfFailed(): void {
+    if (this.#fatal !== null) throw this.#fatal
+    if (this.#closed) throw new ClosedError('consumer closed')
+  }
+
+  #raceDeadline<T>(task: Promise<T>, deadlineMs: number): Promise<T | typeof TIMEOUT> {
+    const remaining = deadlineMs - this.#clock.now()
+    if (remaining <= 0) {
+      // still give an already-settled task its chance
+      return Promise.race([task, Promise.resolve(TIMEOUT)])
+    }
+    return new Promise<T | typeof TIMEOUT>((resolve, reject) => {
+      const timer = this.#clock.setTimeout(() => resolve(TIMEOUT), remaining)
+      task.then(
+        (v) => {
+          this.#clock.clearTimeout(timer)
+          resolve(v)
+        },
+        (err: unknown) => {
+          this.#clock.clearTimeout(timer)
+          reject(err)
+        },
+      )
+    })
+  }
+
+  // ---- rebalance: before and after ----------------------------------------------------------
+
+  async #onJoinPrepare(): Promise<void> {
+    const owned = this.#subs.assignedPartitions()
+    const lost = this.#generationId < 0
+    if (!lost) await this.#host.commitBeforeRevoke()
+    if (owned.length === 0) return
+    if (lost) {
+      await this.#invoke('onPartitionsLost', owned)
+      this.#subs.assignFromGroup([])
+    } else if (this.#o.protocol === 'eager') {
+      await this.#invoke('onPartitionsRevoked', owned)
+      this.#subs.assignFromGroup([])
+    } else {
+      // cooperative: only partitions of topics we no longer subscribe to go now
+      const gone = owned.filter((tp) => !this.#subs.topics.has(tp.topic))
+      if (gone.length > 0) {
+        await this.#invoke('onPartitionsRevoked', gone)
+        const goneKeys = new Set(gone.map((tp) => tpKey(tp.topic, tp.partition)))
+        this.#subs.assignFromGroup(owned.filter((tp) => !goneKeys.has(tpKey(tp.topic, tp.partition))))
+      }
+    }
+  }
+
+  async #onJoinComplete(outcome: JoinOutcome): Promise<void> {
+    let received: ReturnType<typeof decodeOwnAssignment>
+    try {
+      received = decodeOwnAssignment(outcome.assignment)
+    } catch (err) {
+      safeLog(this.#logger, 'error', 'cannot decode our assignment; rejoining', { error: String(err) })
+      this.requestRejoin('undecodable assignment')
+      return
+    }
+    const unsubscribed = received.partitions.filter((tp) => !this.#subs.topics.has(tp.topic))
+    if (unsubscribed.length > 0) {
+      // the subscription changed while the round ran: ask again
+      this.requestRejoin(`assigned partitions of topics we do not subscribe to (${unsubscribed[0]!.topic})`)
+      return
+    }
+    const assignor = this.#o.assignors.find((a) => a.name === outcome.protocolName)
+    try {
+      assignor?.onAssignment?.(received, { generationId: outcome.generationId, memberId: outcome.memberId })
+    } catch (err) {
+      safeLog(this.#logger, 'warn', 'assignor onAssignment threw', { error: String(err) })
+    }
+    this.#state = 'stable'
+    this.#takeSnapshot(outcome.groupTopics)
+    const owned = this.#subs.assignedPartitions()
+    const newKeys = new Set(received.partitions.map((tp) => tpKey(tp.topic, tp.partition)))
+    const ownedKeys = new Set(owned.map((tp) => tpKey(tp.topic, tp.partition)))
+    const added = received.partitions.filter((tp) => !ownedKeys.has(tpKey(tp.topic, tp.partition)))
+    if (this.#o.protocol === 'cooperative') {
+      const revoked = owned.filter((tp) => !newKeys.has(tpKey(tp.topic, tp.partition)))
+      if (revoked.length > 0) {
+        for (const tp of revoked) {
+          const s = this.#subs.state(tp)
+          if (s !== undefined) s.pendingRevocation = true
+        }
+        await this.#invoke('onPartitionsRevoked', revoked)
+        this.requestRejoin('partitions were revoked (cooperative rebalance)')
+      }
+      this.#subs.assignFromGroup(received.partitions)
+      await this.#invoke('onPartitionsAssigned', added)
+    } else {
+      this.#subs.assignFromGroup(received.partitions)
+      await this.#invoke('onPartitionsAssigned', added)
+    }
+    safeLog(this.#logger, 'info', 'joined the group', {
+      groupId: this.#o.groupId,
+      generationId: outcome.generationId,
+      memberId: outcome.memberId,
+      protocol: outcome.protocolName,
+      partitions: received.partitions.length,
+    })
+  }
+
+  #takeSnapshot(groupTopics: ReadonlySet<string> | null): void {
+    this.#snapshot = new Map()
+    const topics = new Set(this.#subs.topics)
+    if (groupTopics !== null) for (const t of groupTopics) topics.add(t)
+    for (const t of topics) {
+      const n = this.#host.clusterView.partitionCount(t)
+      if (n !== undefined) this.#snapshot.set(t, n)
+    }
+  }
+
+  async #invoke(method: 'onPartitionsRevoked' | 'onPartitionsAssigned' | 'onPartitionsLost', partitions: TopicPartition[]): Promise<void> {
+    const listener = this.#subs.listener
+    // Java calls onPartitionsAssigned even with nothing added; the others only when there is something
+    if (listener === null || (partitions.length === 0 && method !== 'onPartitionsAssigned')) return
+    const fn = listener[method]
+    if (typeof fn !== 'function') {
+      // no onPartitionsLost: Java falls back to onPartitionsRevoked
+      if (method === 'onPartitionsLost' && typeof listener.onPartitionsRevoked === 'function') {
+        return this.#invoke('onPartitionsRevoked', partitions)
+      }
+      return
+    }
+    try {
+      await fn.call(listener, [...partitions].sort(compareTp))
+    } catch (err) {
+      safeLog(this.#logger, 'error', `rebalance listener ${method} threw`, { error: String(err) })
+      this.#listenerError ??= err
+    }
+  }
+
+  // ---- JoinGroup / SyncGroup ----------------------------------------------------------------
+
+  async #joinAndSync(): Promise<JoinOutcome> {
+    for (let attempt = 0; ; ) {
+      this.#throwIfFailed()
+      this.#state = 'preparing'
+      this.#rejoinNeeded = false
+      this.#stopHeartbeats()
+      let join: JoinGroupResponse
+      try {
+        join = await this.#sendJoin()
+      } catch (err) {
+        await this.#afterRequestError('JoinGroup', err, attempt++)
+        continue
+      }
+      const code = join.errorCode
+      if (code === ErrorCode.MEMBER_ID_REQUIRED) {
+        // KIP-394: the coordinator gave us our id; join again with it at once
+        this.#memberId = join.memberId
+        continue
+      }
+      if (code !== ErrorCode.NONE) {
+        await this.#onJoinError(code, attempt++)
+        continue
+      }
+      this.#generationId = join.generationId
+      this.#memberId = join.memberId
+      this.#protocolName = join.protocolName
+      this.#state = 'completing'
+      this.#scheduleHeartbeat(this.#o.heartbeatIntervalMs)
+      const protocolName = join.protocolName ?? ''
+      let assignments: { memberId: string; assignment: Buffer }[] = []
+      let groupTopics: Set<string> | null = null
+      if (join.leader === join.memberId && join.skipAssignment !== true) {
+        const assignor = this.#o.assignors.find((a) => a.name === protocolName)
+        if (assignor === undefined) {
+          this.#setFatal(new ProtocolError(ErrorCode.INCONSISTENT_GROUP_PROTOCOL, `the group chose assignor "${protocolName}", which this member does not have`))
+          this.#throwIfFailed()
+          throw new ClosedError()
+        }
+        const decoded = decodeMembers(join.members, this.#logger)
+        groupTopics = decoded.allTopics
+        await this.#host.refreshTopics(decoded.allTopics)
+        assignments = computeAssignments(assignor, this.#host.clusterView, decoded, this.#logger)
+      }
+      let syncCode: number
+      let assignment: Buffer
+      try {
+        const sync = await this.#port.send(
+          SyncGroupApi,
+          () => ({
+            groupId: this.#o.groupId,
+            generationId: join.generationId,
+            memberId: join.memberId,
+            groupInstanceId: this.#o.groupInstanceId,
+            protocolType: PROTOCOL_TYPE,
+            protocolName,
+            assignments,
+          }),
+          { timeoutMs: this.#o.rebalanceTimeoutMs + 5000 },
+        )
+        syncCode = sync.errorCode
+        assignment = sync.assignment
+      } catch (err) {
+        await this.#afterRequestError('SyncGroup', err, attempt++)
+        continue
+      }
+      if (syncCode === ErrorCode.NONE) {
+        return { generationId: join.generationId, memberId: join.memberId, protocolName, assignment, groupTopics }
+      }
+      await this.#onSyncError(syncCode, attempt++)
+    }
+  }
+
+  #sendJoin(): Promise<JoinGroupResponse> {
+    const owned = this.#subs.assignedPartitions()
+    const protocols = joinProtocols(this.#o.assignors, this.#subs.topics, owned, this.#generationId, this.#o.clientRack)
+    return this.#port.send(
+      JoinGroupApi,
+      (version) => {
+        if (this.#o.groupInstanceId !== null && version < 5) {
+          throw new KafkaClientError('UNSUPPORTED_VERSION', 'static membership (groupInstanceId) needs JoinGroup v5+ (Kafka 2.3+)')
+        }
+        return {
+          groupId: this.#o.groupId,
+          sessionTimeoutMs: this.#o.sessionTimeoutMs,
+          rebalanceTimeoutMs: this.#o.rebalanceTimeoutMs,
+          memberId: this.#memberId,
+          groupInstanceId: this.#o.groupInstanceId,
+          protocolType: PROTOCOL_TYPE,
+          protocols,
+          reason: null,
+        }
+      },
+      // JoinGroup waits for the whole group: allow the rebalance timeout plus a margin (Java: + 5 s)
+      { timeoutMs: this.#o.rebalanceTimeoutMs + 5000 },
+    )
+  }
+
+  async #onJoinError(code: number, attempt: number): Promise<void> {
+    if (code === ErrorCode.UNKNOWN_MEMBER_ID) {
+      this.#memberId = ''
+      this.#generationId = -1
+    } else if (code === ErrorCode.ILLEGAL_GENERATION) {
+      this.#generationId = -1
+    } else if (code === ErrorCode.COORDINATOR_NOT_AVAILABLE || code === ErrorCode.NOT_COORDINATOR) {
+      this.#port.invalidateCoordinator()
+    } else if (code === ErrorCode.FENCED_INSTANCE_ID) {
+      this.#setFatal(new FencedError(`groupInstanceId "${this.#o.groupInstanceId}" is in use by another member`, { cause: new ProtocolError(code) }))
+      return
+    } else if (FATAL_JOIN_ERRORS.has(code) || !(code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS || code === ErrorCode.REBALANCE_IN_PROGRESS)) {
+      this.#setFatal(new ProtocolError(code, `JoinGroup for group "${this.#o.groupId}"`))
+      return
+    }
+    safeLog(this.#logger, 'debug', 'JoinGroup failed; retrying', { groupId: this.#o.groupId, error: code })
+    await this.#sleep(this.#backoff.delayMs(attempt))
+  }
+
+  async #onSyncError(code: number, attempt: number): Promise<void> {
+    if (code === ErrorCode.REBALANCE_IN_PROGRESS) return // another round already started: join it now
+    if (code === ErrorCode.UNKNOWN_MEMBER_ID) {
+      this.#memberId = ''
+      this.#generationId = -1
+    } else if (code === ErrorCode.ILLEGAL_GENERATION) {
+      this.#generationId = -1
+    } else if (code === ErrorCode.COORDINATOR_NOT_AVAILABLE || code === ErrorCode.NOT_COORDINATOR) {
+      this.#port.invalidateCoordinator()
+    } else if (code === ErrorCode.FENCED_INSTANCE_ID) {
+      this.#setFatal(new FencedError(`groupInstanceId "${this.#o.groupInstanceId}" is in use by another member`, { cause: new ProtocolError(code) }))
+      return
+    } else if (code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) {
+      this.#setFatal(new ProtocolError(code, `SyncGroup for group "${this.#o.groupId}"`))
+      return
+    }
+    safeLog(this.#logger, 'debug', 'SyncGroup failed; rejoining', { groupId: this.#o.groupId, error: code })
+    await this.#sleep(this.#backoff.delayMs(attempt))
+  }
+
+  /** A request failed without an answer: retriable errors back off and retry, others are fatal. */
+  async #afterRequestError(what: string, err: unknown, attempt: number): Promise<void> {
+    if (this.#closed) throw new ClosedError('consumer closed')
+    if (err instanceof ConnectionError || err instanceof RequestTimeoutError || (err instanceof KafkaClientError && err.retriable)) {
+      this.#port.invalidateCoordinator()
+      safeLog(this.#logger, 'debug', `${what} failed; retrying`, { groupId: this.#o.groupId, error: String(err) })
+      await this.#sleep(this.#backoff.delayMs(attempt))
+      return
+    }
+    this.#setFatal(err instanceof Error ? err : new KafkaClientError('GROUP_ERROR', String(err)))
+  }
+
+  #sleep(delayMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      if (this.#closed) {
+        resolve()
+        return
+      }
+      const timer = this.#clock.setTimeout(() => {
+        this.#abort.signal.removeEventListener('abort', onAbort)
+        resolve()
+      }, delayMs)
+      const onAbort = () => {
+        this.#clock.clearTimeout(timer)
+        resolve()
+      }
+      this.#abort.signal.addEventListener('abort', onAbort, { once: true })
+    })
+  }
+
+  #setFatal(err: Error): void {
+    this.#fatal ??= err
+    this.#stopHeartbeats()
+    this.#host.wake()
+  }
+
+  /** Forget the generation (and the member id when told): owned partitions count as lost. */
+  #resetGeneration(resetMemberId: boolean, reason: string): void {
+    safeLog(this.#logger, 'info', 'resetting the group generation', { groupId: this.#o.groupId, reason })
+    this.#generationId = -1
+    if (resetMemberId) this.#memberId = ''
+    this.#state = 'unjoined'
+    this.#stopHeartbeats()
+    this.requestRejoin(reason)
+  }
+
+  // ---- heartbeats ---------------------------------------------------------------------------
+
+  #scheduleHeartbeat(delayMs: number): void {
+    this.#clock.clearTimeout(this.#heartbeatTimer)
+    if (this.#closed) return
+    this.#heartbeatTimer = this.#clock.setTimeout(() => {
+      this.#heartbeatTimer = undefined
+      this.#heartbeat()
+    }, delayMs)
+  }
+
+  #stopHeartbeats(): void {
+    this.#clock.clearTimeout(this.#heartbeatTimer)
+    this.#heartbeatTimer = undefined
+  }
+
+  #heartbeat(): void {
+    if (this.#closed || (this.#state !== 'stable' && this.#state !== 'completing')) return
+    if (this.#heartbeatInFlight) {
+      // the previous one (maybe of an older generation) is still out: try again shortly
+      this.#scheduleHeartbeat(this.#o.retryBackoffMs)
+      return
+    }
+    if (this.#clock.now() - this.#lastPollMs > this.#o.maxPollIntervalMs) {
+      safeLog(this.#logger, 'warn', 'poll() was not called within maxPollIntervalMs: leaving the group', {
+        groupId: this.#o.groupId,
+        maxPollIntervalMs: this.#o.maxPollIntervalMs,
+      })
+      void this.#leave('consumer poll timeout has expired')
+      return
+    }
+    const generationId = this.#generationId
+    const memberId = this.#memberId
+    this.#heartbeatInFlight = true
+    this.#port
+      .send(HeartbeatApi, () => ({ groupId: this.#o.groupId, generationId, memberId, groupInstanceId: this.#o.groupInstanceId }), {
+        timeoutMs: this.#o.requestTimeoutMs,
+      })
+      .then(
+        (response) => this.#onHeartbeat(response.errorCode, generationId),
+        (err: unknown) => {
+          safeLog(this.#logger, 'debug', 'heartbeat failed', { groupId: this.#o.groupId, error: String(err) })
+          this.#port.invalidateCoordinator()
+          if (this.#generationId === generationId) this.#scheduleHeartbeat(this.#o.retryBackoffMs)
+        },
+      )
+      .finally(() => {
+        this.#heartbeatInFlight = false
+      })
+  }
+
+  #onHeartbeat(code: number, generationId: number): void {
+    if (this.#closed || this.#generationId !== generationId) return // a newer generation has its own heartbeats
+    switch (code) {
+      case ErrorCode.NONE:
+        break
+      case ErrorCode.REBALANCE_IN_PROGRESS:
+        if (this.#state === 'stable') this.requestRejoin('the group is rebalancing')
+        break
+      case ErrorCode.ILLEGAL_GENERATION:
+      case ErrorCode.UNKNOWN_MEMBER_ID:
+        this.#resetGeneration(code === ErrorCode.UNKNOWN_MEMBER_ID, `heartbeat answered ${code === ErrorCode.UNKNOWN_MEMBER_ID ? 'UNKNOWN_MEMBER_ID' : 'ILLEGAL_GENERATION'}`)
+        return
+      case ErrorCode.FENCED_INSTANCE_ID:
+        this.#setFatal(new FencedError(`groupInstanceId "${this.#o.groupInstanceId}" is in use by another member`, { cause: new ProtocolError(code) }))
+        return
+      case ErrorCode.NOT_COORDINATOR:
+      case ErrorCode.COORDINATOR_NOT_AVAILABLE:
+        this.#port.invalidateCoordinator()
+        this.#scheduleHeartbeat(this.#o.retryBackoffMs)
+        return
+      case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
+        this.#scheduleHeartbeat(this.#o.retryBackoffMs)
+        return
+      default:
+        safeLog(this.#logger, 'warn', 'unexpected heartbeat error', { groupId: this.#o.groupId, error: code })
+    }
+    this.#scheduleHeartbeat(this.#o.heartbeatIntervalMs)
+  }
+
+  // ---- leaving ------------------------------------------------------------------------------
+
+  /** Sends LeaveGroup (dynamic members only) and forgets the generation; owned partitions become lost. */
+  async #leave(reason: string): Promise<void> {
+    const memberId = this.#memberId
+    const wasMember = this.#state !== 'unjoined' && memberId !== ''
+    this.#generationId = -1
+    this.#memberId = ''
+    this.#state = 'unjoined'
+    this.#stopHeartbeats()
+    this.#rejoinNeeded = true
+    this.#host.wake()
+    if (!wasMember || this.#o.groupInstanceId !== null) return
+    try {
+      const response = await this.#port.send(
+        LeaveGroupApi,
+        () => ({ groupId: this.#o.groupId, memberId, members: [{ memberId, groupInstanceId: null, reason }] }),
+        { timeoutMs: this.#o.requestTimeoutMs },
+      )
+      const code = response.members?.find((m) => m.memberId === memberId)?.errorCode ?? response.errorCode
+      if (response.errorCode !== ErrorCode.NONE || code !== ErrorCode.NONE) {
+        safeLog(this.#logger, 'debug', 'LeaveGroup answered an error', { groupId: this.#o.groupId, error: code })
+      }
+    } catch (err) {
+      safeLog(this.#logger, 'debug', 'LeaveGroup failed', { groupId: this.#o.groupId, error: String(err) })
+    }
+  }
+
+  /**
+   * Leaves in an orderly way (close, unsubscribe): revoke callbacks (or lost, if the generation is
+   * gone), then LeaveGroup. The caller commits before.
+   */
+  async leaveGroup(reason: string): Promise<void> {
+    const owned = this.#subs.assignedPartitions()
+    if (owned.length > 0) {
+      await this.#invoke(this.#generationId < 0 ? 'onPartitionsLost' : 'onPartitionsRevoked', owned)
+      if (this.#subs.usesGroupAssignment) this.#subs.assignFromGroup([])
+    }
+    this.#listenerError = null
+    if (this.#joinTask !== null) {
+      // a round in flight: let it finish or fail quietly; we leave with whatever id we have
+      this.#joinTask = null
+    }
+    this.#needsJoinPrepare = true
+    await this.#leave(reason)
+  }
+
+  /** Stops timers and pending backoffs. Idempotent. */
+  close(): void {
+    this.#closed = true
+    this.#stopHeartbeats()
+    this.#abort.abort()
+  }
+}
