@@ -345,6 +345,10 @@ export class ClassicGroupMember {
   // ---- JoinGroup / SyncGroup ----------------------------------------------------------------
 
   async #joinAndSync(): Promise<JoinOutcome> {
+    // know our topics before joining, so the metadata snapshot taken after the round is complete
+    // (a topic appearing in it later would look like a change and cause a needless rebalance)
+    const view = this.#host.clusterView
+    if ([...this.#subs.topics].some((t) => view.partitionCount(t) === undefined)) await this.#host.refreshTopics(this.#subs.topics)
     for (let attempt = 0; ; ) {
       this.#throwIfFailed()
       this.#state = 'preparing'
