@@ -131,15 +131,16 @@ export class RecordAccumulator {
     return { batch, newBatch, appendedBytes: added, batchFull }
   }
 
-  /** Puts a batch back for a retry: before unsequenced batches, in base-sequence order. */
+  /**
+   * Puts a batch back for a retry: after the retries created before it, before every batch not
+   * sent yet. Creation order is also sequence order, so idempotent retries go out in sequence.
+   */
   reenqueue(batch: ProducerBatch): void {
     const q = this.queue(batch.topic, batch.partition)
     batch.closed = true
     const list = q.batches
     let i = 0
-    if (batch.hasSequence) {
-      while (i < list.length && list[i]!.hasSequence && list[i]!.baseSequence < batch.baseSequence) i++
-    }
+    while (i < list.length && list[i]!.attempts > 0 && list[i]!.id < batch.id) i++
     list.splice(i, 0, batch)
     this.#queuedBatches++
   }

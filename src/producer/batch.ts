@@ -64,7 +64,11 @@ export interface BatchOptions {
   readonly initialCapacityBytes: number
 }
 
+let nextBatchId = 0
+
 export class ProducerBatch {
+  /** creation order, producer-wide: retries are requeued in this order */
+  readonly id = nextBatchId++
   readonly topic: string
   readonly partition: number
   readonly createdMs: number

@@ -149,14 +149,15 @@ describe('RecordAccumulator.drain', () => {
 })
 
 describe('RecordAccumulator retries, expiry and removal', () => {
-  it('reinserts retries before new batches, in sequence order', () => {
+  it('reinserts retries before new batches, in creation (= sequence) order', () => {
     const acc = new RecordAccumulator({ batchSize: 10, lingerMs: 0 })
     const batches = [0, 1, 2].map(() => acc.append('t', 0, ...record('x'.repeat(30)), 0, 0).batch)
     const queues = acc.ready(0, leaderAll(1), false).byNode.get(1)!
     const [b0] = acc.drain(1, queues, 1, 0)
     const [b1] = acc.drain(1, queues, 1, 0)
-    b0!.baseSequence = 0
-    b1!.baseSequence = 1
+    b0!.attempts = 1
+    b1!.attempts = 1
+    // the later batch fails first (its response came back first), then the earlier one
     acc.reenqueue(b1!)
     acc.reenqueue(b0!)
     assert.deepEqual(acc.queue('t', 0).batches, [batches[0], batches[1], batches[2]])

@@ -1,0 +1,460 @@
+// The Producer facade (API.md "Producer"): send(record, callback?) → Promise<RecordMetadata>,
+// flush(), close({ timeoutMs }), transactions. A send runs interceptors, serializes, checks
+// sizes, waits (up to maxBlockMs) for topic metadata and buffer memory, partitions and appends;
+// the Sender does the rest. Bad input rejects that send with a typed error, never throws.
+// Invariants: every send settles exactly once (ClosedError if close could not deliver it), and
+// sends to one partition keep their call order (both waiting queues are FIFO).
+import { ClosedError, ProtocolError } from '../errors.js'
+import { type Logger, safeLog } from '../network/logger.js'
+import type { RecordInput } from '../protocol/records/index.js'
+import { type Clock, realClock, type TimerHandle } from '../util/clock.js'
+import { RecordAccumulator } from './accumulator.js'
+import { headersSize, RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from './batch.js'
+import { BufferPool, type MemoryWaiter } from './buffer-pool.js'
+import type { ProducerCluster, ProducerTopicMetadata } from './cluster-port.js'
+import { type CompletionSink, SendCompletion } from './completion.js'
+import { BufferExhaustedError, InvalidRecordError, TransactionStateError } from './errors.js'
+import { IdempotenceManager } from './idempotence.js'
+import { InterceptorChain } from './interceptors.js'
+import { type ProducerClientDefaults, type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions } from './options.js'
+import { BuiltInPartitioner, choosePartition } from './partitioner.js'
+import { Sender } from './sender.js'
+import { normalizeHeaders, serialize } from './serializers.js'
+import { TransactionManager } from './transactions.js'
+import type {
+  ConsumerGroupMetadata,
+  DefaultKey,
+  DefaultValue,
+  ProducerRecord,
+  RecordHeader,
+  RecordMetadata,
+  SendCallback,
+  TopicPartitionOffset,
+} from './types.js'
+
+export interface ProducerDeps {
+  readonly clock?: Clock
+  /** uniform [0, 1): sticky partition choice and backoff jitter */
+  readonly random?: () => number
+  /** close the cluster when the producer closes (the Kafka facade gives each producer its own) */
+  readonly ownsCluster?: boolean
+  readonly clientDefaults?: ProducerClientDefaults
+}
+
+export interface CloseOptions {
+  /** how long to wait for outstanding records before failing them with ClosedError; default: no limit */
+  readonly timeoutMs?: number
+}
+
+/** A send waiting for metadata and/or memory; becomes a record in a batch when both are there. */
+class PendingSend implements MemoryWaiter {
+  partition = -1
+  sticky = false
+  memoryDeadlineMs: number
+  constructor(
+    readonly owner: AppendSink,
+    readonly topic: string,
+    readonly explicitPartition: number | undefined,
+    readonly key: Buffer | null,
+    readonly value: Buffer | null,
+    readonly headers: readonly RecordHeader[],
+    readonly timestampMs: number,
+    readonly memoryBytes: number,
+    readonly completion: SendCompletion,
+    readonly startMs: number,
+    maxBlockMs: number,
+  ) {
+    this.memoryDeadlineMs = startMs + maxBlockMs
+  }
+
+  granted(): void {
+    this.owner.append(this)
+  }
+
+  expired(): void {
+    this.completion.fail(
+      new BufferExhaustedError(`failed to allocate ${this.memoryBytes} bytes of bufferMemory within maxBlockMs`),
+    )
+  }
+}
+
+interface MetadataWait {
+  readonly sends: PendingSend[]
+  fetching: boolean
+  attempts: number
+  timer: TimerHandle | undefined
+}
+
+/** Where a PendingSend goes once its memory is granted (one object per producer). */
+interface AppendSink {
+  append(p: PendingSend): void
+}
+
+export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSink {
+  readonly options: ResolvedProducerOptions<K, V>
+  readonly #cluster: ProducerCluster
+  readonly #clock: Clock
+  readonly #logger: Logger
+  readonly #ownsCluster: boolean
+  readonly #accumulator: RecordAccumulator
+  readonly #memory: BufferPool
+  readonly #sender: Sender
+  readonly #idempotence: IdempotenceManager | null
+  readonly #txn: TransactionManager | null
+  readonly #interceptors: InterceptorChain<K, V>
+  readonly #partitioner: BuiltInPartitioner
+  readonly #unsettled = new Set<SendCompletion>()
+  readonly #flushWaiters = new Set<{ remaining: Set<SendCompletion>; resolve: () => void }>()
+  readonly #metadataWaits = new Map<string, MetadataWait>()
+  readonly #appendSink: AppendSink = { append: (p) => this.#append(p) }
+  #state: 'open' | 'closing' | 'closed' = 'open'
+  #closePromise: Promise<void> | null = null
+
+  constructor(cluster: ProducerCluster, options: ProducerOptions<K, V> = {}, deps: ProducerDeps = {}) {
+    this.options = resolveProducerOptions<K, V>(options, deps.clientDefaults)
+    const o = this.options
+    this.#cluster = cluster
+    this.#clock = deps.clock ?? realClock
+    this.#logger = o.logger
+    this.#ownsCluster = deps.ownsCluster ?? false
+    this.#accumulator = new RecordAccumulator({
+      batchSize: o.batchSize,
+      lingerMs: o.lingerMs,
+      compression: o.compressionType,
+      transactional: o.transactionalId !== null,
+    })
+    this.#memory = new BufferPool(o.bufferMemory, this.#clock)
+    this.#idempotence = o.enableIdempotence ? new IdempotenceManager(o.transactionalId !== null) : null
+    this.#interceptors = new InterceptorChain(o.interceptors, o.logger)
+    this.#partitioner = new BuiltInPartitioner({
+      batchSize: o.batchSize,
+      adaptive: o.partitionerAdaptivePartitioningEnable,
+      random: deps.random,
+    })
+    if (o.transactionalId !== null && this.#idempotence !== null) {
+      this.#txn = new TransactionManager({
+        transactionalId: o.transactionalId,
+        transactionTimeoutMs: o.transactionTimeoutMs,
+        maxBlockMs: o.maxBlockMs,
+        requestTimeoutMs: o.requestTimeoutMs,
+        retryBackoffMs: o.retryBackoffMs,
+        retryBackoffMaxMs: o.retryBackoffMaxMs,
+        cluster,
+        idempotence: this.#idempotence,
+        clock: this.#clock,
+        logger: o.logger,
+        wakeup: () => this.#sender.wakeup(),
+        flush: () => this.flush(),
+        abortUndrained: (err) => {
+          for (const b of this.#accumulator.removeAll((batch) => batch.attempts === 0)) this.#sender.failBatch(b, err)
+          this.#failMetadataWaits(err)
+        },
+      })
+    } else {
+      this.#txn = null
+    }
+    this.#sender = new Sender({
+      accumulator: this.#accumulator,
+      cluster,
+      options: o,
+      clock: this.#clock,
+      logger: o.logger,
+      memory: this.#memory,
+      idempotence: this.#idempotence,
+      transactions: this.#txn,
+      random: deps.random,
+    })
+  }
+
+  /** Optional: checks that the cluster is reachable (send() connects lazily). */
+  async connect(): Promise<void> {
+    if (this.#state !== 'open') throw new ClosedError('producer closed')
+    await this.#cluster.refreshMetadata([])
+  }
+
+  /** Sends one record. The promise and the callback settle once, when the broker acked or the send failed. */
+  send(record: ProducerRecord<K, V>, callback?: SendCallback): Promise<RecordMetadata> {
+    const cb = typeof callback === 'function' ? callback : null
+    let completion: SendCompletion | null = null
+    try {
+      if (this.#state !== 'open') throw new ClosedError('producer closed')
+      const fatal = this.#sender.fatalError
+      if (fatal !== null) throw fatal
+      this.#txn?.checkCanSend()
+      const r = this.#interceptors.isEmpty ? record : this.#interceptors.onSend(record)
+      if (typeof r !== 'object' || r === null) throw new InvalidRecordError('send() needs a record object')
+      const topic = r.topic
+      if (typeof topic !== 'string' || topic.length === 0) throw new InvalidRecordError('record.topic must be a non-empty string')
+      const partition = r.partition
+      if (partition !== undefined && partition !== null && (!Number.isInteger(partition) || partition < 0)) {
+        throw new InvalidRecordError(`record.partition must be a non-negative integer (got ${String(partition)})`)
+      }
+      const timestampMs = r.timestamp ?? this.#clock.now()
+      if (!Number.isSafeInteger(timestampMs) || timestampMs < 0) {
+        throw new InvalidRecordError(`record.timestamp must be a non-negative integer in ms (got ${String(r.timestamp)})`)
+      }
+      const headers = normalizeHeaders(r.headers)
+      const key = serialize(this.options.keySerializer, r.key, 'key', topic, headers)
+      const value = serialize(this.options.valueSerializer, r.value, 'value', topic, headers)
+      const size = RECORD_BATCH_OVERHEAD + recordSizeUpperBound(key, value, headersSize(headers))
+      if (size > this.options.maxRequestSize || size > this.options.bufferMemory) {
+        const limit = Math.min(this.options.maxRequestSize, this.options.bufferMemory)
+        throw new ProtocolError(10, `the record is ${size} bytes serialized, more than maxRequestSize/bufferMemory (${limit})`)
+      }
+      completion = new SendCompletion(topic, key === null ? -1 : key.length, value === null ? -1 : value.length, cb, this, this.#logger)
+      this.#unsettled.add(completion)
+      const now = this.#clock.now()
+      const pending = new PendingSend(
+        this.#appendSink,
+        topic,
+        partition ?? undefined,
+        key,
+        value,
+        headers,
+        timestampMs,
+        size - RECORD_BATCH_OVERHEAD,
+        completion,
+        now,
+        this.options.maxBlockMs,
+      )
+      this.#dispatch(pending)
+      return completion.promise
+    } catch (err) {
+      const error = err instanceof Error ? err : new InvalidRecordError(String(err))
+      if (completion === null) {
+        const topic = typeof record === 'object' && record !== null && typeof record.topic === 'string' ? record.topic : ''
+        completion = new SendCompletion(topic, -1, -1, cb, this, this.#logger)
+        this.#unsettled.add(completion)
+      }
+      completion.fail(error)
+      return completion.promise
+    }
+  }
+
+  /** Resolves when every record sent before the call has been acknowledged or has failed. */
+  flush(): Promise<void> {
+    if (this.#unsettled.size === 0) return Promise.resolve()
+    return new Promise<void>((resolve) => {
+      const waiter = { remaining: new Set(this.#unsettled), resolve }
+      this.#flushWaiters.add(waiter)
+      this.#accumulator.beginFlush()
+      this.#sender.wakeup()
+    })
+  }
+
+  /** Flushes (up to timeoutMs), then fails whatever is left with ClosedError and releases everything. */
+  close(options: CloseOptions = {}): Promise<void> {
+    if (this.#closePromise !== null) return this.#closePromise
+    this.#closePromise = this.#close(options.timeoutMs)
+    return this.#closePromise
+  }
+
+  // transactions -------------------------------------------------------------------------------
+
+  initTransactions(): Promise<void> {
+    return this.#transactions().initTransactions()
+  }
+
+  beginTransaction(): void {
+    this.#transactions().beginTransaction()
+  }
+
+  sendOffsetsToTransaction(offsets: readonly TopicPartitionOffset[], groupMetadata: ConsumerGroupMetadata | string): Promise<void> {
+    return this.#transactions().sendOffsetsToTransaction(offsets, groupMetadata)
+  }
+
+  commitTransaction(): Promise<void> {
+    return this.#transactions().commitTransaction()
+  }
+
+  abortTransaction(): Promise<void> {
+    return this.#transactions().abortTransaction()
+  }
+
+  // CompletionSink -------------------------------------------------------------------------------
+
+  /** @internal called by SendCompletion */
+  onSettled(completion: SendCompletion, metadata: RecordMetadata | null, err: Error | null): void {
+    this.#unsettled.delete(completion)
+    if (this.#flushWaiters.size > 0) {
+      for (const w of this.#flushWaiters) {
+        if (w.remaining.delete(completion) && w.remaining.size === 0) {
+          this.#flushWaiters.delete(w)
+          this.#accumulator.endFlush()
+          w.resolve()
+        }
+      }
+    }
+    this.#interceptors.onAcknowledgement(metadata, err)
+  }
+
+  // internals -------------------------------------------------------------------------------------
+
+  #transactions(): TransactionManager {
+    if (this.#txn === null) {
+      throw new TransactionStateError('transactions need the transactionalId option')
+    }
+    return this.#txn
+  }
+
+  #dispatch(p: PendingSend): void {
+    const md = this.#cluster.topicMetadata(p.topic)
+    const wait = this.#metadataWaits.get(p.topic)
+    if (wait !== undefined || md === undefined || md.partitionCount === 0) {
+      this.#waitForMetadata(p)
+      return
+    }
+    this.#partitionAndReserve(p, md)
+  }
+
+  #partitionAndReserve(p: PendingSend, md: ProducerTopicMetadata): void {
+    try {
+      const choice = choosePartition(
+        p.topic,
+        p.explicitPartition,
+        p.key,
+        p.value,
+        md,
+        this.options.partitioner,
+        this.#partitioner,
+        this.options.partitionerIgnoreKeys,
+        (partition) => this.#accumulator.queueSize(p.topic, partition),
+      )
+      p.partition = choice.partition
+      p.sticky = choice.source === 'sticky'
+    } catch (err) {
+      p.completion.fail(err instanceof Error ? err : new InvalidRecordError(String(err)))
+      return
+    }
+    if (this.#memory.tryReserve(p.memoryBytes)) this.#append(p)
+    else this.#memory.enqueue(p)
+  }
+
+  #append(p: PendingSend): void {
+    if (p.completion.settled) {
+      this.#memory.release(p.memoryBytes)
+      return
+    }
+    const input: RecordInput = { key: p.key, value: p.value, headers: p.headers, timestampMs: p.timestampMs }
+    const result = this.#accumulator.append(p.topic, p.partition, input, p.completion, p.memoryBytes, this.#clock.now())
+    this.#txn?.maybeAddPartition(p.topic, p.partition)
+    if (p.sticky) {
+      const md = this.#cluster.topicMetadata(p.topic)
+      if (md !== undefined) {
+        this.#partitioner.onAppend(p.topic, p.partition, result.appendedBytes, result.batchFull, md, (partition) =>
+          this.#accumulator.queueSize(p.topic, partition),
+        )
+      }
+    }
+    if (result.newBatch || result.batchFull || this.options.lingerMs === 0 || this.#accumulator.flushing) this.#sender.wakeup()
+  }
+
+  #waitForMetadata(p: PendingSend): void {
+    let wait = this.#metadataWaits.get(p.topic)
+    if (wait === undefined) {
+      wait = { sends: [], fetching: false, attempts: 0, timer: undefined }
+      this.#metadataWaits.set(p.topic, wait)
+    }
+    wait.sends.push(p)
+    this.#fetchMetadata(p.topic, wait)
+  }
+
+  #fetchMetadata(topic: string, wait: MetadataWait): void {
+    if (wait.fetching || this.#state === 'closed') return
+    wait.fetching = true
+    if (wait.timer !== undefined) this.#clock.clearTimeout(wait.timer)
+    wait.timer = undefined
+    this.#cluster.refreshMetadata([topic]).then(
+      (codes) => this.#onMetadata(topic, wait, codes.get(topic) ?? 3, null),
+      (err: unknown) => this.#onMetadata(topic, wait, -1, err),
+    )
+  }
+
+  #onMetadata(topic: string, wait: MetadataWait, code: number, err: unknown): void {
+    wait.fetching = false
+    if (this.#metadataWaits.get(topic) !== wait) return // failed meanwhile (close, abort)
+    const md = this.#cluster.topicMetadata(topic)
+    if (md !== undefined && md.partitionCount > 0) {
+      this.#metadataWaits.delete(topic)
+      for (const p of wait.sends) if (!p.completion.settled) this.#partitionAndReserve(p, md)
+      return
+    }
+    const now = this.#clock.now()
+    const protocolError = code > 0 ? new ProtocolError(code, `topic ${topic}`) : null
+    const fatal = protocolError !== null && !protocolError.retriable
+    let i = 0
+    while (i < wait.sends.length) {
+      const p = wait.sends[i]!
+      if (fatal || p.memoryDeadlineMs <= now || p.completion.settled) {
+        wait.sends.splice(i, 1)
+        p.completion.fail(
+          fatal
+            ? protocolError
+            : new ProtocolError(code > 0 ? code : 3, `topic ${topic} not present in metadata after maxBlockMs ${this.options.maxBlockMs}`, {
+                cause: err ?? undefined,
+              }),
+        )
+      } else {
+        i++
+      }
+    }
+    const head = wait.sends[0]
+    if (head === undefined) {
+      this.#metadataWaits.delete(topic)
+      return
+    }
+    const delay = Math.min(
+      Math.min(this.options.retryBackoffMs * 2 ** wait.attempts++, this.options.retryBackoffMaxMs),
+      Math.max(0, head.memoryDeadlineMs - now),
+    )
+    wait.timer = this.#clock.setTimeout(() => {
+      wait.timer = undefined
+      this.#fetchMetadata(topic, wait)
+    }, delay)
+  }
+
+  #failMetadataWaits(err: Error): void {
+    for (const [topic, wait] of this.#metadataWaits) {
+      this.#metadataWaits.delete(topic)
+      if (wait.timer !== undefined) this.#clock.clearTimeout(wait.timer)
+      for (const p of wait.sends) p.completion.fail(err)
+    }
+  }
+
+  async #close(timeoutMs: number | undefined): Promise<void> {
+    this.#state = 'closing'
+    const closed = new ClosedError('producer closed before the record could be delivered')
+    if (this.#txn?.inTransaction) {
+      try {
+        await this.#txn.abortTransaction()
+      } catch (err) {
+        safeLog(this.#logger, 'warn', 'aborting the open transaction on close failed', { error: err })
+      }
+    }
+    this.#accumulator.beginClose()
+    this.#sender.wakeup()
+    if (this.#unsettled.size > 0 && timeoutMs !== 0) {
+      let timer: TimerHandle | undefined
+      await new Promise<void>((resolve) => {
+        if (timeoutMs !== undefined) timer = this.#clock.setTimeout(resolve, timeoutMs)
+        this.flush().then(resolve, resolve)
+      })
+      this.#clock.clearTimeout(timer)
+    }
+    this.#state = 'closed'
+    this.#failMetadataWaits(closed)
+    this.#memory.drainWaiters((w) => (w as PendingSend).completion.fail(closed))
+    this.#sender.close(closed)
+    for (const c of [...this.#unsettled]) c.fail(closed)
+    this.#memory.close()
+    this.#txn?.close()
+    this.#interceptors.close()
+    if (this.#ownsCluster) {
+      try {
+        await this.#cluster.close()
+      } catch (err) {
+        safeLog(this.#logger, 'warn', 'closing the producer connections failed', { error: err })
+      }
+    }
+  }
+}
