@@ -21,7 +21,9 @@ export interface Env {
   /** a raw cluster client for producing test data */
   readonly admin: Cluster
   produce(topic: string, partition: number, values: readonly string[], keys?: readonly (string | null)[]): Promise<bigint>
-  transaction(transactionalId: string, topic: string, partition: number, values: readonly string[], commit: boolean): Promise<void>
+  /** one transaction: commit, abort, or leave it 'open' (end it later with endTransaction) */
+  transaction(transactionalId: string, topic: string, partition: number, values: readonly string[], outcome: boolean | 'open'): Promise<void>
+  endTransaction(transactionalId: string, commit: boolean): Promise<void>
   cleanup(): Promise<void>
 }
 
@@ -80,7 +82,7 @@ export async function setup(options: StartClusterOptions = {}): Promise<Env> {
     produce(topic, partition, values, keys) {
       return send(topic, partition, build(values, keys), null)
     },
-    async transaction(transactionalId, topic, partition, values, commit) {
+    async transaction(transactionalId, topic, partition, values, outcome) {
       const conn = await admin.coordinatorConnection('transaction', transactionalId)
       let p = producers.get(transactionalId)
       if (p === undefined) {
@@ -106,8 +108,20 @@ export async function setup(options: StartClusterOptions = {}): Promise<Env> {
       const baseSequence = p.sequence.get(key) ?? 0
       p.sequence.set(key, baseSequence + values.length)
       await send(topic, partition, build(values, undefined, { producerId: p.producerId, producerEpoch: p.producerEpoch, baseSequence }), transactionalId)
+      if (outcome !== 'open') await this.endTransaction(transactionalId, outcome)
+    },
+    async endTransaction(transactionalId, commit) {
+      const conn = await admin.coordinatorConnection('transaction', transactionalId)
+      const p = producers.get(transactionalId)
+      if (p === undefined) throw new Error(`no transaction for ${transactionalId}`)
       const end = await conn.send(EndTxnApi, { transactionalId, producerId: p.producerId, producerEpoch: p.producerEpoch, committed: commit })
       if (end.errorCode !== 0) throw new ProtocolError(end.errorCode, 'EndTxn')
+      // KIP-890 (EndTxn v5+): the coordinator bumped the epoch; sequences start over
+      if ((end.producerEpoch ?? -1) >= 0 && (end.producerId ?? -1n) >= 0n) {
+        p.producerId = end.producerId ?? p.producerId
+        p.producerEpoch = end.producerEpoch ?? p.producerEpoch
+        p.sequence.clear()
+      }
     },
     async cleanup() {
       await Promise.all(consumers.map((c) => c.close({ timeoutMs: 2000 }).catch(() => undefined)))
