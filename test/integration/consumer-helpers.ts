@@ -70,6 +70,20 @@ export async function setup(options: StartClusterOptions = {}): Promise<Env> {
     return b.buildSync()
   }
 
+  async function endTransaction(transactionalId: string, commit: boolean): Promise<void> {
+    const conn = await admin.coordinatorConnection('transaction', transactionalId)
+    const p = producers.get(transactionalId)
+    if (p === undefined) throw new Error(`no transaction for ${transactionalId}`)
+    const end = await conn.send(EndTxnApi, { transactionalId, producerId: p.producerId, producerEpoch: p.producerEpoch, committed: commit })
+    if (end.errorCode !== 0) throw new ProtocolError(end.errorCode, 'EndTxn')
+    // KIP-890 (EndTxn v5+): the coordinator bumped the epoch; sequences start over
+    if ((end.producerEpoch ?? -1) >= 0 && (end.producerId ?? -1n) >= 0n) {
+      p.producerId = end.producerId ?? p.producerId
+      p.producerEpoch = end.producerEpoch ?? p.producerEpoch
+      p.sequence.clear()
+    }
+  }
+
   return {
     broker,
     admin,
@@ -108,21 +122,9 @@ export async function setup(options: StartClusterOptions = {}): Promise<Env> {
       const baseSequence = p.sequence.get(key) ?? 0
       p.sequence.set(key, baseSequence + values.length)
       await send(topic, partition, build(values, undefined, { producerId: p.producerId, producerEpoch: p.producerEpoch, baseSequence }), transactionalId)
-      if (outcome !== 'open') await this.endTransaction(transactionalId, outcome)
+      if (outcome !== 'open') await endTransaction(transactionalId, outcome)
     },
-    async endTransaction(transactionalId, commit) {
-      const conn = await admin.coordinatorConnection('transaction', transactionalId)
-      const p = producers.get(transactionalId)
-      if (p === undefined) throw new Error(`no transaction for ${transactionalId}`)
-      const end = await conn.send(EndTxnApi, { transactionalId, producerId: p.producerId, producerEpoch: p.producerEpoch, committed: commit })
-      if (end.errorCode !== 0) throw new ProtocolError(end.errorCode, 'EndTxn')
-      // KIP-890 (EndTxn v5+): the coordinator bumped the epoch; sequences start over
-      if ((end.producerEpoch ?? -1) >= 0 && (end.producerId ?? -1n) >= 0n) {
-        p.producerId = end.producerId ?? p.producerId
-        p.producerEpoch = end.producerEpoch ?? p.producerEpoch
-        p.sequence.clear()
-      }
-    },
+    endTransaction,
     async cleanup() {
       await Promise.all(consumers.map((c) => c.close({ timeoutMs: 2000 }).catch(() => undefined)))
       await admin.close()
