@@ -89,6 +89,8 @@ export class Sender {
   #pidRetryAtMs = 0
   #metadataRequest = false
   #metadataRetryAtMs = 0
+  /** topics whose leaders a broker said are wrong: refreshed on the next loop */
+  readonly #staleTopics = new Set<string>()
   readonly #gate: (q: PartitionQueue, b: ProducerBatch) => boolean
 
   constructor(deps: SenderDeps) {
@@ -175,8 +177,9 @@ export class Sender {
     d.transactions?.poll()
 
     const ready = d.accumulator.ready(now, (t, p) => this.#leaderOf(t, p), d.memory.waiting > 0)
-    if (ready.unknownLeaderTopics.size > 0) {
-      this.#refreshMetadata([...ready.unknownLeaderTopics], now)
+    if (ready.unknownLeaderTopics.size > 0 || this.#staleTopics.size > 0) {
+      for (const t of ready.unknownLeaderTopics) this.#staleTopics.add(t)
+      this.#refreshMetadata(now)
       if (!this.#metadataRequest) nextMs = Math.min(nextMs, Math.max(1, this.#metadataRetryAtMs - now))
     }
     const maxInFlight = d.options.maxInFlightRequestsPerConnection
@@ -275,16 +278,20 @@ export class Sender {
     this.#pidRetryAtMs = this.#d.clock.now() + this.#backoff.delayMs(this.#pidAttempts++)
   }
 
-  #refreshMetadata(topics: string[], now: number): void {
+  #refreshMetadata(now: number): void {
     if (this.#metadataRequest || now < this.#metadataRetryAtMs) return
     this.#metadataRequest = true
+    const topics = [...this.#staleTopics]
+    this.#staleTopics.clear()
     const done = () => {
       this.#metadataRequest = false
+      // at most one refresh per retryBackoffMs: no metadata storm while leaders move
       this.#metadataRetryAtMs = this.#d.clock.now() + this.#d.options.retryBackoffMs
       this.wakeup()
     }
     this.#d.cluster.refreshMetadata(topics).then(done, (err: unknown) => {
       safeLog(this.#d.logger, 'warn', 'metadata refresh failed', { error: err, topics })
+      for (const t of topics) this.#staleTopics.add(t)
       done()
     })
   }
@@ -409,7 +416,7 @@ export class Sender {
       cluster.updateLeader(b.topic, b.partition, hint.leaderId, hint.leaderEpoch)
     }
     cluster.markStale(b.topic)
-    this.#metadataRetryAtMs = 0
+    this.#staleTopics.add(b.topic)
   }
 
   #onRequestError(node: NodeSender, batches: ProducerBatch[], err: unknown): void {
@@ -419,10 +426,12 @@ export class Sender {
     for (const b of batches) {
       if (b.done) continue
       // a broken connection may mean the leader is gone
-      if (error instanceof KafkaClientError && error.retriable) this.#d.cluster.markStale(b.topic)
+      if (error instanceof KafkaClientError && error.retriable) {
+        this.#d.cluster.markStale(b.topic)
+        this.#staleTopics.add(b.topic)
+      }
       this.#retryOrFail(b, error, now)
     }
-    this.#metadataRetryAtMs = 0
     this.wakeup()
   }
 

@@ -58,7 +58,7 @@ export interface TopicPartition {
 export interface TopicPartitionOffset extends TopicPartition {
   readonly offset: bigint
   readonly metadata?: string | null
-  readonly leaderEpoch?: number
+  readonly leaderEpoch?: number | null
 }
 
 /** consumer.groupMetadata() (Java ConsumerGroupMetadata), used by sendOffsetsToTransaction. */
