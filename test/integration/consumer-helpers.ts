@@ -17,7 +17,7 @@ import { type Cluster as BrokerCluster, type StartClusterOptions, startCluster }
 export interface Env {
   readonly broker: BrokerCluster
   /** a consumer over its own Cluster; closed by cleanup() if the test did not close it */
-  consumer<K = Buffer | null, V = Buffer | null>(options?: ConsumerOptions<K, V>): Consumer<K, V>
+  consumer<K = Buffer | null, V = Buffer | null>(options?: ConsumerOptions<K, V>, client?: Record<string, unknown>): Consumer<K, V>
   /** a raw cluster client for producing test data */
   readonly admin: Cluster
   produce(topic: string, partition: number, values: readonly string[], keys?: readonly (string | null)[]): Promise<bigint>
@@ -34,7 +34,8 @@ export const FAST_GROUP_CONFIGS = {
 
 export async function setup(options: StartClusterOptions = {}): Promise<Env> {
   const broker = await startCluster({ ...options, brokerConfigs: { ...FAST_GROUP_CONFIGS, ...options.brokerConfigs } })
-  const clientOptions = resolveClientOptions({ clientId: 'consumer-it', bootstrapServers: broker.bootstrap, retryBackoffMs: 20, retryBackoffMaxMs: 100 })
+  const clientInput = { clientId: 'consumer-it', bootstrapServers: broker.bootstrap, retryBackoffMs: 20, retryBackoffMaxMs: 100 }
+  const clientOptions = resolveClientOptions(clientInput)
   const admin = new Cluster(clientOptions)
   const consumers: Consumer<unknown, unknown>[] = []
   const producers = new Map<string, { producerId: bigint; producerEpoch: number; sequence: Map<string, number> }>()
@@ -87,9 +88,10 @@ export async function setup(options: StartClusterOptions = {}): Promise<Env> {
   return {
     broker,
     admin,
-    consumer<K, V>(options: ConsumerOptions<K, V> = {}) {
-      const cluster = new Cluster(clientOptions)
-      const c = new Consumer<K, V>(cluster, clientOptions, { retryBackoffMs: 20, retryBackoffMaxMs: 100, ...options })
+    consumer<K, V>(options: ConsumerOptions<K, V> = {}, client: Record<string, unknown> = {}) {
+      const resolved = resolveClientOptions({ ...clientInput, ...client })
+      const cluster = new Cluster(resolved)
+      const c = new Consumer<K, V>(cluster, resolved, { retryBackoffMs: 20, retryBackoffMaxMs: 100, ...options })
       consumers.push(c as unknown as Consumer<unknown, unknown>)
       return c
     },
