@@ -131,8 +131,9 @@ export async function listGroups(ctx: AdminContext, options: ListGroupsOptions =
             .map((g) => ({
               groupId: g.groupId,
               protocolType: g.protocolType,
-              state: g.groupState ?? null,
-              type: g.groupType ?? null,
+              // decoders fill fields the version lacks with '': no version sends an empty state/type
+              state: g.groupState === undefined || g.groupState === '' ? null : g.groupState,
+              type: g.groupType === undefined || g.groupType === '' ? null : g.groupType,
               coordinatorId: nodeId,
             }))
             .filter((g) => matches(states, g.state) && matches(types, g.type))
