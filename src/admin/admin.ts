@@ -7,6 +7,7 @@
 import { intOption, type ResolvedClientOptions } from '../client-options.js'
 import type { Cluster } from '../cluster/cluster.js'
 import { ClosedError, ConfigError } from '../errors.js'
+import { timeoutArg } from './args.js'
 import type { AdminContext } from './cluster-info.js'
 import { describeCluster } from './cluster-info.js'
 import { describeConfigs, incrementalAlterConfigs } from './configs.js'
@@ -138,9 +139,10 @@ export class Admin {
     return deleteRecords(this.#ctx, beforeOffsets, options)
   }
 
-  describeCluster(options: AdminCallOptions = {}): Promise<ClusterDescription> {
+  async describeCluster(options: AdminCallOptions = {}): Promise<ClusterDescription> {
     this.#ctx.checkOpen()
-    return describeCluster(this.#ctx, options.timeoutMs ?? this.#ctx.defaultApiTimeoutMs, options.signal)
+    const timeoutMs = timeoutArg('describeCluster', options.timeoutMs, this.#ctx.defaultApiTimeoutMs)
+    return describeCluster(this.#ctx, timeoutMs, options.signal)
   }
 
   /** Per partition: committed offset, log end offset and lag (plus the assigned member). */

@@ -182,7 +182,8 @@ function decodeAssignment(bytes: Buffer): TopicPartition[] {
   }
 }
 
-function toMember(m: DescribeGroupsResponseDescribedGroupMember, consumer: boolean): MemberDescription {
+/** One described member, its consumer-protocol bytes decoded (undecodable bytes: null / []). */
+export function toMember(m: DescribeGroupsResponseDescribedGroupMember, consumer: boolean): MemberDescription {
   return {
     memberId: m.memberId,
     groupInstanceId: m.groupInstanceId ?? null,
