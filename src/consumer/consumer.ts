@@ -223,7 +223,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
         this.#maybeAutoCommit()
         if (this.#subs.type === 'pattern') await this.#maybeRefreshPattern()
         if (this.#member !== null && this.#subs.usesGroupAssignment) {
-          const stable = await this.#interruptibly(this.#member.ensureActiveGroup(deadlineMs))
+          const stable = await this.#withInterrupt((interrupt) => this.#member!.ensureActiveGroup(deadlineMs, interrupt))
           if (!stable) {
             if (this.#clock.now() >= deadlineMs) return ConsumerRecords.empty()
             continue
@@ -587,6 +587,31 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
         },
       )
     })
+  }
+
+  /** Runs `fn` with a promise that rejects on wakeup() or close(), for waits that must stop early. */
+  async #withInterrupt<T>(fn: (interrupt: Promise<never>) => Promise<T>): Promise<T> {
+    this.#throwIfWokenUp()
+    let interrupt: ((err: Error) => void) | undefined
+    let fired: Error | null = null
+    const interrupted = new Promise<never>((_resolve, reject) => {
+      interrupt = (err: Error) => {
+        this.#interruptible.delete(interrupt!)
+        fired = err
+        reject(err)
+      }
+    })
+    interrupted.catch(noop)
+    this.#interruptible.add(interrupt!)
+    let result: T
+    try {
+      result = await fn(interrupted)
+    } finally {
+      this.#interruptible.delete(interrupt!)
+    }
+    // an interrupt that came while fn was not waiting still counts (it must not be lost)
+    if (fired !== null) throw fired
+    return result
   }
 
   /** Waits for `task` (errors ignored), a change notification, wakeup/close, or `untilMs`. */

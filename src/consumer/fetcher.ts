@@ -165,10 +165,15 @@ export class Fetcher<K, V> {
       })
   }
 
+  #delayNode(node: number, delayMs: number): void {
+    const until = this.#clock.now() + delayMs
+    if ((this.#backoffUntil.get(node) ?? 0) < until) this.#backoffUntil.set(node, until)
+  }
+
   #onFailure(node: number, _sent: Map<string, SentPartition>, err: unknown): void {
     if (this.#closed) return
     this.#cluster.metadata.handleError(err)
-    this.#backoffUntil.set(node, this.#clock.now() + this.#o.retryBackoffMs)
+    this.#delayNode(node, this.#o.retryBackoffMs)
     safeLog(this.#logger, 'debug', 'fetch failed', { node, error: err instanceof Error ? err.message : String(err) })
   }
 
@@ -178,6 +183,8 @@ export class Fetcher<K, V> {
       this.#onFailure(node, sent, new ProtocolError(response.errorCode ?? 0, 'Fetch'))
       return
     }
+    // a throttled client waits before asking this broker again (KIP-219)
+    if (response.throttleTimeMs > 0) this.#delayNode(node, response.throttleTimeMs)
     const ready: Promise<void>[] = []
     this.#partialOnly = 0
     this.#completeBatches = 0
@@ -187,7 +194,7 @@ export class Fetcher<K, V> {
       for (const p of topic.partitions) {
         const entry = sent.get(`${name}\u0000${p.partitionIndex}`)
         if (entry === undefined) continue
-        const pending = this.#onPartition(name, p, entry, response)
+        const pending = this.#onPartition(node, name, p, entry, response)
         if (pending !== null) ready.push(pending)
       }
     }
@@ -195,18 +202,18 @@ export class Fetcher<K, V> {
       // Only cut-off batches: a KIP-74 broker always returns the first batch whole, so this one
       // does not; back off instead of asking again at once (no busy loop).
       safeLog(this.#logger, 'warn', 'fetch returned no complete batch; backing off', { node })
-      this.#backoffUntil.set(node, this.#clock.now() + this.#o.retryBackoffMs)
+      this.#delayNode(node, this.#o.retryBackoffMs)
     }
     if (ready.length > 0) await Promise.all(ready)
   }
 
   /** Handles one partition; returns a promise when compressed batches are being inflated. */
-  #onPartition(topic: string, p: FetchResponsePartitionData, entry: SentPartition, response: FetchResponse): Promise<void> | null {
+  #onPartition(node: number, topic: string, p: FetchResponsePartitionData, entry: SentPartition, response: FetchResponse): Promise<void> | null {
     const s = entry.state
     if (!this.#current(entry)) return null
     const metadata = this.#cluster.metadata
     if (p.errorCode !== ErrorCode.NONE) {
-      this.#onPartitionError(topic, p, entry, response)
+      this.#onPartitionError(node, topic, p, entry, response)
       return null
     }
     if (p.highWatermark >= 0n) s.highWatermark = p.highWatermark
@@ -277,7 +284,7 @@ export class Fetcher<K, V> {
     return !this.#closed && this.#subs.state(s) === s && s.version === entry.version && s.fetchable && s.position === entry.fetchOffset
   }
 
-  #onPartitionError(topic: string, p: FetchResponsePartitionData, entry: SentPartition, response: FetchResponse): void {
+  #onPartitionError(node: number, topic: string, p: FetchResponsePartitionData, entry: SentPartition, response: FetchResponse): void {
     const code = p.errorCode
     const s = entry.state
     const metadata = this.#cluster.metadata
@@ -302,6 +309,8 @@ export class Fetcher<K, V> {
         metadata.updateLeader(topic, p.partitionIndex, leader.leaderId, leader.leaderEpoch, endpoint)
       }
       metadata.requestRefresh()
+      // no immediate re-fetch from a broker that just said it cannot serve us (no busy loop)
+      this.#delayNode(node, this.#o.retryBackoffMs)
       safeLog(this.#logger, 'debug', 'fetch partition error; refreshing metadata', { topic, partition: p.partitionIndex, error: code })
       return
     }

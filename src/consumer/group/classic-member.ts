@@ -184,7 +184,7 @@ export class ClassicGroupMember {
    * the rebalance callbacks. Resolves true once stable with nothing pending; false when the
    * deadline came first (the round goes on in the background and the next call picks it up).
    */
-  async ensureActiveGroup(deadlineMs: number): Promise<boolean> {
+  async ensureActiveGroup(deadlineMs: number, interrupt?: Promise<never>): Promise<boolean> {
     this.#throwIfFailed()
     if (this.#state === 'stable' && !this.#rejoinNeeded && this.#joinTask === null) return true
     if (this.#joinTask === null) {
@@ -196,7 +196,10 @@ export class ClassicGroupMember {
       this.#joinTask = this.#joinAndSync()
       this.#joinTask.catch(noop)
     }
-    const outcome = await this.#raceDeadline(this.#joinTask, deadlineMs)
+    // wakeup()/close() interrupt only this wait: the round goes on and a later call applies it,
+    // so rebalance callbacks never run outside poll()
+    const waiting = this.#raceDeadline(this.#joinTask, deadlineMs)
+    const outcome = await (interrupt === undefined ? waiting : Promise.race([waiting, interrupt]))
     if (outcome === TIMEOUT) return false
     this.#joinTask = null
     this.#needsJoinPrepare = true
