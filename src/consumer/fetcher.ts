@@ -230,6 +230,10 @@ export class Fetcher<K, V> {
           divergingOffset: String(diverging.endOffset),
         })
         s.seek(diverging.endOffset, diverging.epoch)
+      } else {
+        // our epoch is unknown to the leader but our position is within its log: adopt its epoch
+        // (asking again with the old one would get the same answer forever)
+        s.positionEpoch = diverging.epoch
       }
       return null
     }

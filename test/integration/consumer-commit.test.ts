@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { TopicPartitionMap } from '../../src/consumer/index.js'
+import type { BrokerProfile } from '../fixtures/broker/index.js'
 import { type Env, pollUntil, setup, values } from './consumer-helpers.js'
 
 let env: Env | undefined
@@ -95,4 +96,23 @@ describe('consumer commits (reference broker)', () => {
     await c.commitSync(map)
     assert.equal((await c.committed([{ topic: 't', partition: 0 }])).get('t', 0)?.offset, 1n)
   })
+
+  for (const profile of ['2.8', '3.x', '4.x'] as BrokerProfile[]) {
+    it(`joins, consumes, commits and resumes against an emulated Kafka ${profile}`, async () => {
+      env = await setup({ profile, topics: [{ name: 'v', numPartitions: 2 }] })
+      await env.produce('v', 0, ['p0-a', 'p0-b'])
+      await env.produce('v', 1, ['p1-a'])
+      const c = env.consumer({ groupId: `compat-${profile}`, enableAutoCommit: false, autoOffsetReset: 'earliest' })
+      c.subscribe(['v'])
+      assert.deepEqual(values(await pollUntil(c, (rs) => rs.length >= 3)).sort(), ['p0-a', 'p0-b', 'p1-a'])
+      await c.commitSync()
+      await c.close()
+      await env.produce('v', 1, ['p1-b'])
+      const next = env.consumer({ groupId: `compat-${profile}`, enableAutoCommit: false, autoOffsetReset: 'earliest' })
+      next.subscribe(['v'])
+      assert.deepEqual(values(await pollUntil(next, (rs) => rs.length >= 1)), ['p1-b'])
+      const committed = await next.committed([{ topic: 'v', partition: 0 }])
+      assert.equal(committed.get('v', 0)?.offset, 2n)
+    })
+  }
 })
