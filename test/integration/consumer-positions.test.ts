@@ -125,6 +125,26 @@ describe('consumer positions (reference broker)', () => {
     assert.deepEqual(seen, ['1', '2', '3', '4'])
   })
 
+  it('detects log truncation after an unclean election (KIP-320) and goes back to the divergence point', async () => {
+    env = await setup({ nodes: 2, topics: [{ name: 't', numPartitions: 1, replicationFactor: 2 }], brokerConfigs: { 'replica.lag.time.max.ms': '100' } })
+    await env.produce('t', 0, ['a'])
+    const control = env.broker.control
+    const oldLeader = control.state.partition('t', 0)!.leader
+    const follower = env.broker.nodes.map((n) => n.nodeId).find((id) => id !== oldLeader)!
+    control.stopReplication(follower, 't', 0)
+    await env.produce('t', 0, ['b', 'c']) // acked once the lagging follower drops out of the ISR
+    const c = env.consumer({ autoOffsetReset: 'earliest' })
+    c.assign([tp0])
+    assert.deepEqual(values(await pollUntil(c, (rs) => rs.length >= 3)), ['a', 'b', 'c'])
+    assert.equal(await c.position(tp0), 3n)
+    // the follower, which never got b and c, becomes leader: offsets 1 and 2 are gone
+    assert.ok(control.moveLeader('t', 0, follower, { force: true, catchUp: false }))
+    await env.produce('t', 0, ['d'])
+    const after = await pollUntil(c, (rs) => rs.length >= 1)
+    assert.deepEqual(values(after), ['d'])
+    assert.equal(after[0]!.offset, 1n)
+  })
+
   it('wakeup() makes the blocking poll reject with WakeupError, once', async () => {
     env = await setup({ topics: [{ name: 't', numPartitions: 1 }] })
     const c = env.consumer({ autoOffsetReset: 'earliest' })
