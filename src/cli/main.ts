@@ -6,11 +6,20 @@
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { BROKER_USAGE, runBrokerCommand } from './broker.js'
+// console-tool subcommands (admin helper): one import and one dispatch line each
+import { CONSUME_USAGE, runConsumeCommand } from './commands/consume.js'
+import { GROUPS_USAGE, runGroupsCommand } from './commands/groups.js'
+import { PRODUCE_USAGE, runProduceCommand } from './commands/produce.js'
+import { runTopicsCommand, TOPICS_USAGE } from './commands/topics.js'
 
 export const USAGE = `usage: kafkats <command> [options]
 
 commands:
 ${BROKER_USAGE}
+${TOPICS_USAGE}
+${PRODUCE_USAGE}
+${CONSUME_USAGE}
+${GROUPS_USAGE}
 
   kafkats <command> --help   show a command's options
 `
@@ -33,6 +42,10 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     return 0
   }
   if (command === 'broker') return runBrokerCommand(rest, io)
+  if (command === 'topics') return runTopicsCommand(rest, io)
+  if (command === 'produce') return runProduceCommand(rest, io)
+  if (command === 'consume') return runConsumeCommand(rest, io)
+  if (command === 'groups') return runGroupsCommand(rest, io)
   io.stderr.write(`kafkats: unknown command '${command}'\n\n${USAGE}`)
   return 2
 }
