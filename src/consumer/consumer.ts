@@ -15,7 +15,7 @@ import { type Clock, realClock, type TimerHandle } from '../util/clock.js'
 import { commonProtocol } from './assignors/index.js'
 import { type CommitInput, toCommitMap } from './commit-input.js'
 import { ConsumerRecords } from './consumer-records.js'
-import { IllegalStateError, WakeupError } from './errors.js'
+import { IllegalStateError } from './errors.js'
 import { Fetcher } from './fetcher.js'
 import { ClassicGroupMember } from './group/classic-member.js'
 import { clusterGroupPort, type GroupPort } from './group/group-port.js'
@@ -23,6 +23,7 @@ import { ConsumerInterceptorChain } from './interceptors.js'
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './list-offsets.js'
 import { type CommitIdentity, commitOnce, fetchCommitted, isRetriableCommitError } from './offsets.js'
 import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions } from './options.js'
+import { PollSignals } from './poll-signals.js'
 import { PositionUpdater } from './position-updater.js'
 import { SubscriptionState } from './subscription-state.js'
 import { TopicPartitionMap } from './topic-partition-map.js'
@@ -70,10 +71,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
   #state: 'open' | 'closing' | 'closed' = 'open'
   #closePromise: Promise<void> | null = null
   #polling = false
-  #wakeupPending = false
-  readonly #interruptible = new Set<(err: Error) => void>()
-  #changed: Promise<void>
-  #notifyChanged: () => void = noop
+  readonly #signals: PollSignals
   #nextAutoCommitMs: number
   #nextPatternRefreshMs = 0
   #patternRefresh: Promise<void> | null = null
@@ -90,7 +88,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
     this.#clock = deps.clock ?? cluster.clock ?? realClock
     this.#logger = o.logger
     this.#ownsCluster = deps.ownsCluster ?? true
-    this.#changed = this.#newChangedPromise()
+    this.#signals = new PollSignals(this.#clock)
     this.#subs = new SubscriptionState(o.autoOffsetReset)
     const onChange = () => this.#notify()
     this.#fetcher = new Fetcher<K, V>(cluster, this.#subs, o, this.#clock, onChange)
@@ -218,19 +216,19 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
       this.#member?.pollTick()
       const deadlineMs = this.#clock.now() + Math.min(timeoutMs, 0x7fffffff)
       for (;;) {
-        this.#throwIfWokenUp()
+        this.#signals.throwIfWokenUp()
         if (this.#state !== 'open') throw new ClosedError('consumer closed')
         this.#maybeAutoCommit()
         if (this.#subs.type === 'pattern') await this.#maybeRefreshPattern()
         if (this.#member !== null && this.#subs.usesGroupAssignment) {
-          const stable = await this.#withInterrupt((interrupt) => this.#member!.ensureActiveGroup(deadlineMs, interrupt))
+          const stable = await this.#signals.withInterrupt((interrupt) => this.#member!.ensureActiveGroup(deadlineMs, interrupt))
           if (!stable) {
             if (this.#clock.now() >= deadlineMs) return ConsumerRecords.empty()
             continue
           }
         }
         const positions = this.#positions.update()
-        if (!this.#positions.complete) await this.#waitFor(positions, deadlineMs)
+        if (!this.#positions.complete) await this.#signals.waitFor(positions, deadlineMs)
         const records = this.#fetcher.collect(this.options.maxPollRecords)
         this.#fetcher.sendFetches()
         if (records.length > 0) return this.#interceptors.onConsume(new ConsumerRecords(records))
@@ -238,7 +236,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
         // nothing yet: sleep until a fetch answers, the group needs us, or the deadline
         const idle = this.#fetcher.inFlightCount === 0 && !this.#positions.busy
         const untilMs = idle ? Math.min(deadlineMs, this.#clock.now() + this.options.retryBackoffMs) : deadlineMs
-        if (!this.#fetcher.hasReadyData) await this.#waitFor(this.#changed, untilMs)
+        if (!this.#fetcher.hasReadyData) await this.#signals.waitFor(null, untilMs)
       }
     } finally {
       this.#polling = false
@@ -261,12 +259,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
 
   /** Makes the current (or next) blocking call reject with WakeupError (Java wakeup()). */
   wakeup(): void {
-    if (this.#interruptible.size === 0) {
-      this.#wakeupPending = true
-      return
-    }
-    const err = new WakeupError()
-    for (const interrupt of [...this.#interruptible]) interrupt(err)
+    this.#signals.wakeup()
   }
 
   // ---- commits ------------------------------------------------------------------------------
@@ -278,7 +271,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
   async commitSync(offsets?: CommitInput, options: TimeoutOptions = {}): Promise<TopicPartitionMap<OffsetAndMetadata>> {
     this.#checkOpen()
     const map = offsets === undefined ? this.#subs.allConsumed() : toCommitMap(offsets)
-    await this.#interruptibly(this.#commit(map, true, options.timeoutMs ?? this.options.defaultApiTimeoutMs))
+    await this.#signals.interruptibly(this.#commit(map, true, options.timeoutMs ?? this.options.defaultApiTimeoutMs))
     return map
   }
 
@@ -382,7 +375,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
     if (groupId === null || this.#port === null) throw new ConfigError('committed() needs a groupId')
     for (const tp of partitions) checkTp(tp)
     const port = this.#port
-    return this.#interruptibly(
+    return this.#signals.interruptibly(
       this.#cluster.retry(() => fetchCommitted(port, groupId, partitions, this.options.isolationLevel === 'read_committed'), {
         timeoutMs: options.timeoutMs ?? this.options.defaultApiTimeoutMs,
         operation: 'OffsetFetch',
@@ -431,7 +424,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
         throw new KafkaClientError('TIMEOUT', `no position for ${tp.topic}-${tp.partition} within the timeout`, { retriable: true })
       }
       const running = this.#positions.update()
-      await this.#interruptibly(this.#waitFor(running, Math.min(deadlineMs, this.#clock.now() + this.options.retryBackoffMs)))
+      await this.#signals.interruptibly(this.#signals.waitFor(running, Math.min(deadlineMs, this.#clock.now() + this.options.retryBackoffMs)))
     }
     return s.position
   }
@@ -477,7 +470,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
   }
 
   #lookup(wanted: TopicPartitionMap<bigint>, options: TimeoutOptions): Promise<TopicPartitionMap<OffsetAndTimestamp | null>> {
-    return this.#interruptibly(
+    return this.#signals.interruptibly(
       listOffsets(this.#cluster, wanted, {
         readCommitted: this.options.isolationLevel === 'read_committed',
         timeoutMs: options.timeoutMs ?? this.options.defaultApiTimeoutMs,
@@ -522,7 +515,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
   async #close(timeoutMs: number): Promise<void> {
     this.#state = 'closing'
     const closed = new ClosedError('consumer closed')
-    for (const interrupt of [...this.#interruptible]) interrupt(closed)
+    this.#signals.interruptAll(closed)
     this.#notify()
     const orderly = (async () => {
       if (this.#member === null) return
@@ -560,85 +553,8 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
     if (this.#state !== 'open') throw new ClosedError('consumer closed')
   }
 
-  #throwIfWokenUp(): void {
-    if (this.#wakeupPending) {
-      this.#wakeupPending = false
-      throw new WakeupError()
-    }
-  }
-
-  /** Races `task` with wakeup() and close(); the task itself goes on. */
-  #interruptibly<T>(task: Promise<T>): Promise<T> {
-    this.#throwIfWokenUp()
-    return new Promise<T>((resolve, reject) => {
-      const interrupt = (err: Error) => {
-        this.#interruptible.delete(interrupt)
-        reject(err)
-      }
-      this.#interruptible.add(interrupt)
-      task.then(
-        (v) => {
-          this.#interruptible.delete(interrupt)
-          resolve(v)
-        },
-        (err: unknown) => {
-          this.#interruptible.delete(interrupt)
-          reject(err)
-        },
-      )
-    })
-  }
-
-  /** Runs `fn` with a promise that rejects on wakeup() or close(), for waits that must stop early. */
-  async #withInterrupt<T>(fn: (interrupt: Promise<never>) => Promise<T>): Promise<T> {
-    this.#throwIfWokenUp()
-    let interrupt: ((err: Error) => void) | undefined
-    let fired: Error | null = null
-    const interrupted = new Promise<never>((_resolve, reject) => {
-      interrupt = (err: Error) => {
-        this.#interruptible.delete(interrupt!)
-        fired = err
-        reject(err)
-      }
-    })
-    interrupted.catch(noop)
-    this.#interruptible.add(interrupt!)
-    let result: T
-    try {
-      result = await fn(interrupted)
-    } finally {
-      this.#interruptible.delete(interrupt!)
-    }
-    // an interrupt that came while fn was not waiting still counts (it must not be lost)
-    if (fired !== null) throw fired
-    return result
-  }
-
-  /** Waits for `task` (errors ignored), a change notification, wakeup/close, or `untilMs`. */
-  async #waitFor(task: Promise<unknown>, untilMs: number): Promise<void> {
-    const delayMs = untilMs - this.#clock.now()
-    if (delayMs <= 0) return
-    let timer: TimerHandle | undefined
-    const timeout = new Promise<void>((resolve) => {
-      timer = this.#clock.setTimeout(resolve, delayMs)
-    })
-    try {
-      await this.#interruptibly(Promise.race([task.then(noop, noop), this.#changed, timeout]))
-    } finally {
-      this.#clock.clearTimeout(timer)
-    }
-  }
-
-  #newChangedPromise(): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.#notifyChanged = resolve
-    })
-  }
-
   #notify(): void {
-    const resolve = this.#notifyChanged
-    this.#changed = this.#newChangedPromise()
-    resolve()
+    this.#signals.notify()
   }
 
   async #refreshTopics(topics: ReadonlySet<string>): Promise<void> {
