@@ -53,3 +53,13 @@ function check(topic: unknown, partition: unknown, offset: unknown, metadata: un
   }
   return { offset, metadata, leaderEpoch }
 }
+
+/**
+ * The offsets to commit after processing `records` (record.offset + 1n per partition, with the
+ * record's leader epoch), as the array producer.sendOffsetsToTransaction() takes.
+ */
+export function nextOffsets(records: ConsumerRecords<unknown, unknown> | Iterable<ConsumerRecord<unknown, unknown>>): TopicPartitionOffset[] {
+  const out: TopicPartitionOffset[] = []
+  for (const [tp, o] of toCommitMap(records)) out.push({ topic: tp.topic, partition: tp.partition, offset: o.offset, metadata: o.metadata, leaderEpoch: o.leaderEpoch })
+  return out
+}

@@ -17,7 +17,7 @@ export type {
   RebalanceProtocol,
   ReceivedAssignment,
 } from './assignors/types.js'
-export type { CommitInput } from './commit-input.js'
+export { type CommitInput, nextOffsets } from './commit-input.js'
 export { type CommitCallback, Consumer, type ConsumerDeps, type TimeoutOptions } from './consumer.js'
 export { ConsumerRecords } from './consumer-records.js'
 export { bufferDeserializer, type Deserializer, jsonDeserializer, stringDeserializer } from './deserializers.js'

@@ -3,7 +3,7 @@
 // and SubscriptionState bookkeeping (exclusive modes, kept state on reassignment, versions).
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { toCommitMap } from '../../../src/consumer/commit-input.js'
+import { nextOffsets, toCommitMap } from '../../../src/consumer/commit-input.js'
 import { ConsumerRecords } from '../../../src/consumer/consumer-records.js'
 import { IllegalStateError } from '../../../src/consumer/errors.js'
 import { CONSUMER_DEFAULTS, resolveConsumerOptions } from '../../../src/consumer/options.js'
@@ -74,6 +74,7 @@ describe('commit input', () => {
     assert.deepEqual(m.get('t', 1), { offset: 1n, metadata: '', leaderEpoch: null })
     const fromRecords = toCommitMap(new ConsumerRecords([record('t', 2, 41n)]))
     assert.equal(fromRecords.get('t', 2)?.offset, 42n)
+    assert.deepEqual(nextOffsets([record('t', 0, 1n), record('t', 0, 2n)]), [{ topic: 't', partition: 0, offset: 3n, metadata: '', leaderEpoch: 3 }])
   })
 
   it('explicit offsets are taken as given (the next offset to read)', () => {
