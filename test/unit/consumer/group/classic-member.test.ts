@@ -312,4 +312,24 @@ describe('ClassicGroupMember', () => {
     assert.equal(await member.ensureActiveGroup(Number.POSITIVE_INFINITY), true)
     member.close()
   })
+
+  it('a throwing rebalance callback surfaces once, after the assignment is in place', async () => {
+    const { member, subs } = setup({
+      responder: (api) => {
+        if (api === 'JoinGroup') return joinOk(1, 'm')
+        if (api === 'SyncGroup') return { throttleTimeMs: 0, errorCode: 0, assignment: assignment(tps(2)) }
+        return { throttleTimeMs: 0, errorCode: 0 }
+      },
+    })
+    subs.subscribe(['t'], {
+      onPartitionsAssigned: () => {
+        throw new Error('user bug')
+      },
+    })
+    await assert.rejects(member.ensureActiveGroup(Number.POSITIVE_INFINITY), /user bug/)
+    assert.deepEqual(subs.assignedPartitions(), tps(2))
+    assert.equal(member.state, 'stable')
+    assert.equal(await member.ensureActiveGroup(Number.POSITIVE_INFINITY), true)
+    member.close()
+  })
 })
