@@ -95,6 +95,20 @@ describe('admin groups', () => {
     assert.deepEqual(asked, [current, other])
   })
 
+  it('waits out COORDINATOR_LOAD_IN_PROGRESS on a coordinator that is loading the group', async () => {
+    const current = env.broker.control.state.coordinatorFor(0, 'idle')
+    const other = (current + 1) % 3
+    env.broker.control.moveCoordinator(0, 'idle', other, { loadingMs: 150 })
+    env.broker.control.clearRequests()
+    const offsets = await env.admin.listConsumerGroupOffsets('idle')
+    assert.deepEqual(
+      offsets.map((o) => o.offset),
+      [1n],
+    )
+    const asked = env.broker.control.requests.filter((r) => r.apiName === 'OffsetFetch' && r.nodeId === other)
+    assert.ok(asked.length >= 2, `expected a retry at the loading coordinator, saw ${asked.length} request(s)`)
+  })
+
   it('reads committed offsets and refuses to alter them while the group is active', async () => {
     const offsets = await env.admin.listConsumerGroupOffsets('live')
     assert.deepEqual(
