@@ -3,9 +3,9 @@
 // pool, metadata cache, coordinator lookup), as each Java client has its own network client, and
 // closes it on close(). Invariant: bad options throw ConfigError here, before any socket opens.
 import { type ClientOptions, type ResolvedClientOptions, resolveClientOptions } from './client-options.js'
+import { Admin, type AdminOptions } from './admin/index.js'
 import { Cluster } from './cluster/cluster.js'
 import { Consumer, type ConsumerOptions } from './consumer/index.js'
-import { KafkaClientError } from './errors.js'
 import {
   ClusterProducerAdapter,
   type DefaultKey,
@@ -39,12 +39,15 @@ export class Kafka {
 
   /** A consumer with its own connections. */
   consumer<K = Buffer | null, V = Buffer | null>(options: ConsumerOptions<K, V> = {}): Consumer<K, V> {
-    return new Consumer<K, V>(new Cluster(this.options), this.options, options)
+    // Java's allow.auto.create.topics (default true) decides whether the consumer's metadata
+    // requests may create a subscribed topic.
+    const cluster = new Cluster({ ...this.options, allowAutoTopicCreation: options.allowAutoCreateTopics ?? true })
+    return new Consumer<K, V>(cluster, this.options, options)
   }
 
-  /** Not implemented yet. */
-  admin(_options?: unknown): never {
-    throw new KafkaClientError('NOT_IMPLEMENTED', 'kafka.admin() is not implemented yet')
+  /** An admin client with its own connections; its metadata requests never create topics. */
+  admin(options: AdminOptions = {}): Admin {
+    return new Admin(new Cluster({ ...this.options, allowAutoTopicCreation: false }), this.options, options)
   }
 
   #producerDefaults(): ProducerClientDefaults {
