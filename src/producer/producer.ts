@@ -148,6 +148,12 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
         abortUndrained: (err) => {
           for (const b of this.#accumulator.removeAll((batch) => batch.attempts === 0)) this.#sender.failBatch(b, err)
           this.#failMetadataWaits(err)
+          this.#memory.drainWaiters((w) => (w as PendingSend).completion.fail(err))
+        },
+        fatal: (err) => {
+          this.#sender.fatal(err)
+          this.#failMetadataWaits(err)
+          this.#memory.drainWaiters((w) => (w as PendingSend).completion.fail(err))
         },
       })
     } else {

@@ -390,7 +390,10 @@ export class Sender {
     if (idem !== null && SEQUENCE_ERRORS.has(code)) {
       const action = idem.classify(b, code, pr.logStartOffset ?? -1n)
       if (action === 'fatal') {
-        this.fatal(code === 90 || code === 47 ? fenced(err) : err)
+        const error = code === 90 || code === 47 ? fenced(err) : err
+        // fatal first: failing the batch inside a transaction would otherwise make it merely abortable
+        this.fatal(error)
+        this.failBatch(b, error)
         return
       }
       if (action === 'abortable') {
@@ -439,8 +442,13 @@ export class Sender {
   #retryOrFail(b: ProducerBatch, err: Error, now: number, forceRetriable = false): void {
     b.errors.push(err)
     const retriable = forceRetriable || (err instanceof KafkaClientError && err.retriable)
-    if (this.#closed && err instanceof ClosedError) {
-      this.failBatch(b, err)
+    // nothing is retried once the producer is fatal or closed: the batch would never leave the queue
+    if (this.#fatal !== null) {
+      this.failBatch(b, this.#fatal)
+      return
+    }
+    if (this.#closed) {
+      this.failBatch(b, err instanceof ClosedError ? err : new ClosedError('producer closed'))
       return
     }
     if (!retriable) {

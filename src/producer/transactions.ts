@@ -38,6 +38,8 @@ export type TransactionState =
 
 /** Client versions of AddPartitionsToTxn stop at 3 (v4+ is the broker-to-broker form). */
 const ADD_PARTITIONS_MAX_CLIENT_VERSION = 3
+/** EndTxn v5 belongs to transactions V2 (KIP-890 part 2: an epoch bump per transaction), which we do not use. */
+const END_TXN_MAX_VERSION = 4
 
 const FENCING_CODES = new Set([47, 90, 53]) // INVALID_PRODUCER_EPOCH, PRODUCER_FENCED, TRANSACTIONAL_ID_AUTHORIZATION_FAILED
 const ABORTABLE_CODES = new Set([29, 30, 48, 120]) // TOPIC/GROUP_AUTHORIZATION_FAILED, INVALID_TXN_STATE, TRANSACTION_ABORTABLE
@@ -59,8 +61,10 @@ export interface TransactionManagerDeps {
   readonly wakeup: () => void
   /** resolves when every record sent so far has settled */
   readonly flush: () => Promise<void>
-  /** fails every batch not yet sent (abort) */
+  /** fails every batch not yet sent (abort, abortable error) */
   readonly abortUndrained: (err: Error) => void
+  /** the producer is unusable: fail everything (fencing) */
+  readonly fatal: (err: Error) => void
 }
 
 function key(topic: string, partition: number): string {
@@ -287,8 +291,10 @@ export class TransactionManager implements SenderTransactionHooks {
   }
 
   onFatalError(err: Error): void {
+    if (this.#state === 'FATAL_ERROR') return
     this.#lastError = err
-    if (this.#state !== 'FATAL_ERROR') this.#transition('FATAL_ERROR')
+    this.#transition('FATAL_ERROR')
+    this.#d.fatal(err)
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -379,12 +385,21 @@ export class TransactionManager implements SenderTransactionHooks {
     if (!this.#started) return // nothing was added: no transaction exists on the coordinator
     const idem = this.#d.idempotence
     const deadline = this.#d.clock.now() + this.#d.maxBlockMs
-    await this.#coordinatorCall('transaction', this.transactionalId, deadline, EndTxnApi, () => ({
-      transactionalId: this.transactionalId,
-      producerId: idem.producerId,
-      producerEpoch: idem.producerEpoch,
-      committed,
-    }), (r) => this.#classify(r.errorCode))
+    const res = await this.#coordinatorCall(
+      'transaction',
+      this.transactionalId,
+      deadline,
+      EndTxnApi,
+      () => ({ transactionalId: this.transactionalId, producerId: idem.producerId, producerEpoch: idem.producerEpoch, committed }),
+      (r) => this.#classify(r.errorCode),
+      END_TXN_MAX_VERSION,
+    )
+    // a coordinator that bumped the epoch anyway (EndTxn v5+) tells us the new one
+    const pid = res.producerId ?? -1n
+    const epoch = res.producerEpoch ?? -1
+    if (pid >= 0n && epoch >= 0 && (pid !== idem.producerId || epoch !== idem.producerEpoch)) {
+      idem.setProducerIdAndEpoch(pid, epoch, 'EndTxn epoch bump')
+    }
   }
 
   /** Maps a broker error code of a transactional call to what to do about it. */
@@ -409,6 +424,7 @@ export class TransactionManager implements SenderTransactionHooks {
     api: ApiDescriptor<Req, Res>,
     body: () => Req,
     check: (res: Res) => Outcome,
+    maxVersion?: number,
   ): Promise<Res> {
     const cluster = this.#d.cluster
     const errors: unknown[] = []
@@ -418,7 +434,7 @@ export class TransactionManager implements SenderTransactionHooks {
       let res: Res | undefined
       try {
         const node = await cluster.findCoordinator(type, coordinatorKey)
-        res = await cluster.send(node, api, body(), { timeoutMs: this.#d.requestTimeoutMs })
+        res = await cluster.send(node, api, body(), maxVersion === undefined ? { timeoutMs: this.#d.requestTimeoutMs } : { timeoutMs: this.#d.requestTimeoutMs, maxVersion })
         outcome = check(res)
       } catch (err) {
         const retriable = err instanceof KafkaClientError && err.retriable
@@ -463,6 +479,8 @@ export class TransactionManager implements SenderTransactionHooks {
   #toAbortable(err: Error): void {
     this.#lastError = err
     this.#transition('ABORTABLE_ERROR')
+    // records not sent yet can never be part of this transaction: fail them now (Java maybeAbortBatches)
+    this.#d.abortUndrained(new TransactionStateError('the transaction must be aborted after an earlier error', { abortable: true, cause: err }))
   }
 
   #checkNotFatal(): void {
