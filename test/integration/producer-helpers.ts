@@ -59,6 +59,7 @@ export async function readPartition(
   topic: string,
   partition: number,
   isolation: 'read_uncommitted' | 'read_committed' = 'read_uncommitted',
+  options: { verifyCrc?: boolean } = {},
 ): Promise<StoredRecord[]> {
   const committed = isolation === 'read_committed'
   await cluster.metadata.ensureTopics([topic], { timeoutMs: 5000 })
@@ -88,7 +89,7 @@ export async function readPartition(
     if (p.errorCode !== 0) throw new ProtocolError(p.errorCode, `fetch ${topic}-${partition}`)
     const end = committed ? p.lastStableOffset : p.highWatermark
     const aborted = [...(p.abortedTransactions ?? [])].sort((a, b) => (a.firstOffset < b.firstOffset ? -1 : 1))
-    const { batches } = decodeRecordBatches(p.records)
+    const { batches } = decodeRecordBatches(p.records, { verifyCrc: options.verifyCrc !== false })
     for (const batch of batches) {
       if (batch.lastOffset < offset) continue
       if (batch.baseOffset >= end) break
