@@ -50,6 +50,10 @@ export class ClusterProducerAdapter implements ProducerCluster {
     return out
   }
 
+  maybeRefresh(): void {
+    if (this.cluster.metadata.needsRefresh) void this.cluster.metadata.maybeRefresh()
+  }
+
   markStale(_topic: string): void {
     this.cluster.metadata.requestRefresh()
   }

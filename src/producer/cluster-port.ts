@@ -33,6 +33,8 @@ export interface ProducerCluster {
    * broker could be asked.
    */
   refreshMetadata(topics: readonly string[]): Promise<ReadonlyMap<string, number>>
+  /** Refreshes in the background when the metadata is older than metadataMaxAgeMs or was marked stale (rate limited, never throws). */
+  maybeRefresh?(): void
   /** Marks a topic's metadata stale (NOT_LEADER_OR_FOLLOWER and friends): refresh before trusting it. */
   markStale(topic: string): void
   /** KIP-951 hint from a Produce response: the partition's new leader and epoch. */

@@ -163,6 +163,8 @@ export class Sender {
     let nextMs = d.accumulator.expire(now, d.options.deliveryTimeoutMs, (b) => this.#expire(b, now))
     if (this.#fatal !== null) return
 
+    // metadataMaxAgeMs: new partitions and moved leaders show up without an error first
+    d.cluster.maybeRefresh?.()
     const idem = d.idempotence
     if (idem !== null) {
       idem.applyPendingBump()

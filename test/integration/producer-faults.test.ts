@@ -3,9 +3,11 @@
 // acknowledged offset, in send order per partition; and every promise settled.
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
+import { Kafka } from '../../src/client.js'
 import { ClosedError, ProtocolError } from '../../src/errors.js'
 import { BufferExhaustedError, DeliveryTimeoutError, type RecordMetadata } from '../../src/producer/index.js'
 import { ProduceApi } from '../../src/protocol/generated/produce.js'
+import { javaPartition } from '../../src/util/murmur2.js'
 import { assertAckedExactlyOnceInOrder, type ProducerEnv, readLogs, setupProducerEnv } from './producer-helpers.js'
 
 let env: ProducerEnv | undefined
@@ -241,5 +243,28 @@ describe('producer (reference broker): faults', () => {
     assert.deepEqual(failures, [])
     assert.equal(acked.length, 120)
     assertAckedExactlyOnceInOrder(acked, await readLogs(env, 'kill', 1))
+  })
+})
+
+describe('producer (reference broker): metadata changes', () => {
+  it('partitions added while producing are used after the metadata refresh; keys follow the new count', async () => {
+    env = await setupProducerEnv({ topics: [{ name: 'grow', numPartitions: 2 }] })
+    const kafka = new Kafka({ clientId: 'grow', bootstrapServers: env.broker.bootstrap, metadataMaxAgeMs: 100, retryBackoffMs: 10 })
+    const producer = kafka.producer({ lingerMs: 0 })
+    try {
+      for (let i = 0; i < 10; i++) await producer.send({ topic: 'grow', value: `g-${i}` })
+      const state = env.broker.control.state
+      state.addPartitions(state.topic('grow')!, 4)
+      await sleep(250)
+      const seen = new Set<number>()
+      for (let i = 0; i < 40; i++) {
+        const md = await producer.send({ topic: 'grow', key: `key-${i}`, value: `h-${i}` })
+        assert.equal(md.partition, javaPartition(Buffer.from(`key-${i}`), 4))
+        seen.add(md.partition)
+      }
+      assert.ok([...seen].some((p) => p >= 2), 'a new partition received records')
+    } finally {
+      await producer.close()
+    }
   })
 })
