@@ -268,3 +268,54 @@ describe('producer (reference broker): metadata changes', () => {
     }
   })
 })
+
+describe('producer (reference broker): sequence edge cases', () => {
+  it('20 parallel single-record sends to one partition give 20 distinct offsets and 20 records', async () => {
+    env = await setupProducerEnv({ topics: [{ name: 'p20', numPartitions: 1 }] })
+    const producer = env.producer({ lingerMs: 0 })
+    const mds = await Promise.all(Array.from({ length: 20 }, (_, i) => producer.send({ topic: 'p20', value: `p-${i}` })))
+    assert.equal(new Set(mds.map((m) => m.offset)).size, 20)
+    await producer.close()
+    assertAckedExactlyOnceInOrder(
+      mds.map((md, i) => ({ value: `p-${i}`, md })),
+      await readLogs(env, 'p20', 1),
+    )
+  })
+
+  it('injected OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID: the idempotent producer bumps its epoch, nothing is lost', async () => {
+    env = await setupProducerEnv({ topics: [{ name: 'seq', numPartitions: 1 }] })
+    const producer = env.producer({ lingerMs: 0 })
+    const acked: Acked = []
+    const send = async (n: number) => acked.push({ value: `q-${n}`, md: await producer.send({ topic: 'seq', value: `q-${n}` }) })
+    await send(0)
+    env.broker.control.queueError({ api: ProduceApi, errorCode: 45, topic: 'seq', partition: 0 })
+    await send(1)
+    env.broker.control.queueError({ api: ProduceApi, errorCode: 59, topic: 'seq', partition: 0 })
+    await send(2)
+    await send(3)
+    await producer.close()
+    assertAckedExactlyOnceInOrder(acked, await readLogs(env, 'seq', 1))
+  })
+
+  it('a Produce response held past requestTimeoutMs: the connection is reset and the retries keep order', async () => {
+    env = await setupProducerEnv({ topics: [{ name: 'slow', numPartitions: 1 }] })
+    const producer = env.producer({ lingerMs: 0, batchSize: 64, requestTimeoutMs: 200, deliveryTimeoutMs: 10_000 })
+    await producer.send({ topic: 'slow', value: 's-0' })
+    let held = 0
+    env.broker.control.onRequest((req) => {
+      if (req.apiKey !== 0 || held > 0) return undefined
+      held++
+      return { action: 'delay', delayMs: 600 }
+    })
+    const acked: Acked = []
+    await Promise.all(
+      Array.from({ length: 12 }, (_, i) => {
+        const value = `s-${i + 1}`
+        return producer.send({ topic: 'slow', value }).then((md) => acked.push({ value, md }))
+      }),
+    )
+    await producer.close()
+    assert.equal(held, 1)
+    assertAckedExactlyOnceInOrder(acked, await readLogs(env, 'slow', 1))
+  })
+})

@@ -5,6 +5,8 @@
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
 import { FencedError } from '../../src/errors.js'
+import { TransactionStateError } from '../../src/producer/index.js'
+import { ProduceApi } from '../../src/protocol/generated/produce.js'
 import { OffsetFetchApi } from '../../src/protocol/generated/offset-fetch.js'
 import { type ProducerEnv, setupProducerEnv } from './producer-helpers.js'
 
@@ -99,5 +101,22 @@ describe('transactional producer (reference broker)', () => {
       res.topics?.[0]?.partitions[0]?.committedOffset ?? res.groups?.[0]?.topics[0]?.partitions[0]?.committedOffset
     assert.equal(committed, 5n)
     assert.deepEqual(values(await env.read('out', 0, 'read_committed')), ['e-0'])
+  })
+
+  it('OUT_OF_ORDER_SEQUENCE_NUMBER inside a transaction makes it abortable (no local epoch bump); abort and go on', async () => {
+    env = await setupProducerEnv({ topics: [{ name: 'txseq', numPartitions: 1 }] })
+    const producer = env.producer({ transactionalId: 'tx-seq', lingerMs: 0 })
+    await producer.initTransactions()
+    producer.beginTransaction()
+    await producer.send({ topic: 'txseq', value: 'ok-0' })
+    env.broker.control.queueError({ api: ProduceApi, errorCode: 45, topic: 'txseq', partition: 0 })
+    await assert.rejects(producer.send({ topic: 'txseq', value: 'bad' }))
+    await assert.rejects(producer.commitTransaction(), (e: unknown) => e instanceof TransactionStateError && e.abortable)
+    await producer.abortTransaction()
+    producer.beginTransaction()
+    await producer.send({ topic: 'txseq', value: 'ok-1' })
+    await producer.commitTransaction()
+    await producer.close()
+    assert.deepEqual(values(await env.read('txseq', 0, 'read_committed')), ['ok-1'])
   })
 })
