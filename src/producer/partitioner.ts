@@ -40,6 +40,8 @@ export interface BuiltInPartitionerOptions {
   readonly adaptive?: boolean
   /** uniform random in [0, 1); default Math.random */
   readonly random?: () => number
+  /** batches queued for a partition (the accumulator's load signal for adaptive partitioning) */
+  readonly queueSize?: (topic: string, partition: number) => number
 }
 
 /** KIP-794 sticky partitioner for records without a key (Java BuiltInPartitioner), per topic. */
@@ -47,6 +49,7 @@ export class BuiltInPartitioner {
   readonly #stickyBatchSize: number
   readonly #adaptive: boolean
   readonly #random: () => number
+  readonly #queueSize: ((topic: string, partition: number) => number) | undefined
   readonly #sticky = new Map<string, StickyState>()
 
   constructor(options: BuiltInPartitionerOptions) {
@@ -54,16 +57,17 @@ export class BuiltInPartitioner {
     this.#stickyBatchSize = options.batchSize
     this.#adaptive = options.adaptive ?? true
     this.#random = options.random ?? Math.random
+    this.#queueSize = options.queueSize
   }
 
   /**
    * The sticky partition for `topic`, choosing one if there is none yet or if it went out of range.
-   * `queueSize(p)` (batches waiting for partition p) weights the choice when adaptive.
+   * Queue lengths weight the choice when adaptive.
    */
-  partition(topic: string, info: PartitionerTopicInfo, queueSize?: (partition: number) => number): number {
+  partition(topic: string, info: PartitionerTopicInfo): number {
     const state = this.#sticky.get(topic)
     if (state !== undefined && state.partition < info.partitionCount) return state.partition
-    const partition = this.nextPartition(info, queueSize)
+    const partition = this.nextPartition(topic, info)
     this.#sticky.set(topic, { partition, producedBytes: 0 })
     return partition
   }
@@ -79,14 +83,13 @@ export class BuiltInPartitioner {
     appendedBytes: number,
     enableSwitch: boolean,
     info: PartitionerTopicInfo,
-    queueSize?: (partition: number) => number,
   ): void {
     const state = this.#sticky.get(topic)
     if (state === undefined || state.partition !== partition) return
     state.producedBytes += appendedBytes
     const size = this.#stickyBatchSize
     if ((state.producedBytes >= size && enableSwitch) || state.producedBytes >= size * 2) {
-      state.partition = this.nextPartition(info, queueSize)
+      state.partition = this.nextPartition(topic, info)
       state.producedBytes = 0
     }
   }
@@ -100,18 +103,19 @@ export class BuiltInPartitioner {
    * A random partition among those with a leader (all of them when none has), weighted by
    * maxQueue + 1 − queueSize when adaptive (Java updatePartitionLoadStats / nextPartition).
    */
-  nextPartition(info: PartitionerTopicInfo, queueSize?: (partition: number) => number): number {
+  nextPartition(topic: string, info: PartitionerTopicInfo): number {
     const available = info.availablePartitions
     if (available.length === 0) return Math.floor(this.#random() * info.partitionCount)
     if (available.length === 1) return available[0]!
+    const queueSize = this.#queueSize
     if (!this.#adaptive || queueSize === undefined) {
       return available[Math.floor(this.#random() * available.length)]!
     }
     let maxQueue = 0
     let allEqual = true
-    const first = queueSize(available[0]!)
+    const first = queueSize(topic, available[0]!)
     for (const p of available) {
-      const q = queueSize(p)
+      const q = queueSize(topic, p)
       if (q > maxQueue) maxQueue = q
       if (q !== first) allEqual = false
     }
@@ -120,7 +124,7 @@ export class BuiltInPartitioner {
     const cumulative = new Array<number>(available.length)
     let total = 0
     for (let i = 0; i < available.length; i++) {
-      total += maxQueue + 1 - queueSize(available[i]!)
+      total += maxQueue + 1 - queueSize(topic, available[i]!)
       cumulative[i] = total
     }
     const target = Math.floor(this.#random() * total)
@@ -157,7 +161,6 @@ export function choosePartition(
   custom: Partitioner | null,
   builtIn: BuiltInPartitioner,
   ignoreKeys: boolean,
-  queueSize?: (partition: number) => number,
 ): PartitionChoice {
   const count = info.partitionCount
   if (explicitPartition !== undefined) {
@@ -183,5 +186,5 @@ export function choosePartition(
     return { partition: p, source: 'custom' }
   }
   if (key !== null && !ignoreKeys) return { partition: javaPartition(key, count), source: 'keyed' }
-  return { partition: builtIn.partition(topic, info, queueSize), source: 'sticky' }
+  return { partition: builtIn.partition(topic, info), source: 'sticky' }
 }

@@ -126,10 +126,12 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
     this.#memory = new BufferPool(o.bufferMemory, this.#clock)
     this.#idempotence = o.enableIdempotence ? new IdempotenceManager(o.transactionalId !== null) : null
     this.#interceptors = new InterceptorChain(o.interceptors, o.logger)
+    const accumulator = this.#accumulator
     this.#partitioner = new BuiltInPartitioner({
       batchSize: o.batchSize,
       adaptive: o.partitionerAdaptivePartitioningEnable,
       random: deps.random,
+      queueSize: (topic, partition) => accumulator.queueSize(topic, partition),
     })
     if (o.transactionalId !== null && this.#idempotence !== null) {
       this.#txn = new TransactionManager({
@@ -324,7 +326,6 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
         this.options.partitioner,
         this.#partitioner,
         this.options.partitionerIgnoreKeys,
-        (partition) => this.#accumulator.queueSize(p.topic, partition),
       )
       p.partition = choice.partition
       p.sticky = choice.source === 'sticky'
@@ -347,9 +348,7 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
     if (p.sticky) {
       const md = this.#cluster.topicMetadata(p.topic)
       if (md !== undefined) {
-        this.#partitioner.onAppend(p.topic, p.partition, result.appendedBytes, result.batchFull, md, (partition) =>
-          this.#accumulator.queueSize(p.topic, partition),
-        )
+        this.#partitioner.onAppend(p.topic, p.partition, result.appendedBytes, result.batchFull, md)
       }
     }
     if (result.newBatch || result.batchFull || this.options.lingerMs === 0 || this.#accumulator.flushing) this.#sender.wakeup()

@@ -337,16 +337,21 @@ export class Sender {
       requestChannel.publish({ nodeId: node.nodeId, batchCount: sent.length, acks: d.options.acks } satisfies RequestMessage)
     }
     const opts = { timeoutMs: d.options.requestTimeoutMs }
-    if (d.options.acks === 0) {
-      d.cluster.sendWithoutResponse(node.nodeId, ProduceApi, request, opts).then(
-        () => this.#onAcksZero(node, sent),
-        (err: unknown) => this.#onRequestError(node, sent, err),
-      )
-    } else {
-      d.cluster.send(node.nodeId, ProduceApi, request, opts).then(
-        (res: ProduceResponse) => this.#onResponse(node, sent, res),
-        (err: unknown) => this.#onRequestError(node, sent, err),
-      )
+    try {
+      if (d.options.acks === 0) {
+        d.cluster.sendWithoutResponse(node.nodeId, ProduceApi, request, opts).then(
+          () => this.#onAcksZero(node, sent),
+          (err: unknown) => this.#onRequestError(node, sent, err),
+        )
+      } else {
+        d.cluster.send(node.nodeId, ProduceApi, request, opts).then(
+          (res: ProduceResponse) => this.#onResponse(node, sent, res),
+          (err: unknown) => this.#onRequestError(node, sent, err),
+        )
+      }
+    } catch (err) {
+      // the port promises not to throw; if it does, the batches must still come back
+      this.#onRequestError(node, sent, err)
     }
   }
 
@@ -370,12 +375,18 @@ export class Sender {
     const now = this.#d.clock.now()
     for (const b of batches) {
       if (b.done) continue // failed meanwhile (close, fatal)
-      const pr = findPartitionResponse(res, b.topic, b.partition)
-      if (pr === undefined) {
-        this.#retryOrFail(b, new KafkaClientError('MISSING_PARTITION_RESPONSE', `no response for ${b.topic}-${b.partition}`, { retriable: true }), now)
-        continue
+      try {
+        const pr = findPartitionResponse(res, b.topic, b.partition)
+        if (pr === undefined) {
+          this.#retryOrFail(b, new KafkaClientError('MISSING_PARTITION_RESPONSE', `no response for ${b.topic}-${b.partition}`, { retriable: true }), now)
+          continue
+        }
+        this.#onPartitionResponse(b, pr, now)
+      } catch (err) {
+        // a bug here must not strand the batch: fail it and keep going
+        safeLog(this.#d.logger, 'error', 'producer response handling failed', { error: err })
+        this.failBatch(b, err instanceof Error ? err : new KafkaClientError('INTERNAL', String(err)))
       }
-      this.#onPartitionResponse(b, pr, now)
     }
     this.wakeup()
   }

@@ -115,24 +115,24 @@ describe('BuiltInPartitioner (KIP-794)', () => {
 
   it('chooses only among partitions with a leader, or among all when none has one', () => {
     const p = new BuiltInPartitioner({ batchSize: 10, random: seq(0.99) })
-    assert.equal(p.nextPartition({ partitionCount: 6, availablePartitions: [1, 4] }), 4)
-    assert.equal(p.nextPartition({ partitionCount: 6, availablePartitions: [] }), 5)
-    assert.equal(p.nextPartition({ partitionCount: 6, availablePartitions: [2] }), 2)
+    assert.equal(p.nextPartition('t', { partitionCount: 6, availablePartitions: [1, 4] }), 4)
+    assert.equal(p.nextPartition('t', { partitionCount: 6, availablePartitions: [] }), 5)
+    assert.equal(p.nextPartition('t', { partitionCount: 6, availablePartitions: [2] }), 2)
   })
 
   it('weights the choice inversely to queue length when adaptive', () => {
     // queues 0,3,1 → weights (max 3 + 1 - q) = 4,1,3 → cumulative 4,5,8
     const queues = [0, 3, 1]
-    const q = (p: number) => queues[p]!
+    const queueSize = (_topic: string, p: number) => queues[p]!
     const info = all(3)
-    const pick = (r: number) => new BuiltInPartitioner({ batchSize: 10, random: () => r }).nextPartition(info, q)
+    const pick = (r: number) => new BuiltInPartitioner({ batchSize: 10, random: () => r, queueSize }).nextPartition('t', info)
     assert.equal(pick(0 / 8), 0)
     assert.equal(pick(3.99 / 8), 0)
     assert.equal(pick(4 / 8), 1)
     assert.equal(pick(5 / 8), 2)
     assert.equal(pick(7.99 / 8), 2)
-    const uniform = new BuiltInPartitioner({ batchSize: 10, adaptive: false, random: () => 0.5 })
-    assert.equal(uniform.nextPartition(info, q), 1)
+    const uniform = new BuiltInPartitioner({ batchSize: 10, adaptive: false, random: () => 0.5, queueSize })
+    assert.equal(uniform.nextPartition('t', info), 1)
   })
 
   it('re-chooses when the sticky partition no longer exists', () => {
