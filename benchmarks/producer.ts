@@ -3,8 +3,9 @@
 // (default 1,000,000) records of 100 bytes, acks=all, 1 and 6 partitions, no compression and lz4.
 // Latency: one record per send at a paced 1,000 records/s for 10 s (after 1 s of warm-up), p50/p99.
 // Prints tables with kafkats/rival ratios; writes benchmarks/results/producer.json (full runs only).
-// Run: `npm run bench` (all benchmarks) or `npx tsx benchmarks/producer.ts`; knobs in README.md.
-import { mkdirSync, writeFileSync } from 'node:fs'
+// Run: `npm run bench` (all benchmarks) or `npx tsx benchmarks/producer.ts`; knobs in README.md;
+// `npx tsx benchmarks/producer.ts --print [file]` re-prints the tables of a results file.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type BenchBroker, startBenchBroker } from './lib/broker.js'
@@ -301,4 +302,9 @@ async function main(): Promise<void> {
   log(`results written to ${out}`)
 }
 
-await main()
+const printIndex = process.argv.indexOf('--print')
+if (printIndex > 0) {
+  // re-print the tables of a results file without measuring
+  const file = process.argv[printIndex + 1] ?? join(dirname(fileURLToPath(import.meta.url)), 'results', 'producer.json')
+  printReport(JSON.parse(readFileSync(file, 'utf8')) as ProducerReport)
+} else await main()

@@ -10,9 +10,11 @@ export type JobOutcome =
 
 export async function runJob(workerFile: string, job: Job, timeoutMs: number): Promise<JobOutcome> {
   const nodeBinary = process.env['BENCH_NODE']
+  const prof = process.env['BENCH_WORKER_PROFILE_DIR']
   const child = new Child(workerFile, {
     args: [JSON.stringify(job)],
     tsx: false,
+    ...(prof === undefined || prof === '' ? {} : { execArgv: ['--cpu-prof', `--cpu-prof-dir=${prof}`] }),
     ...(nodeBinary === undefined || nodeBinary === '' ? {} : { execPath: nodeBinary }),
   })
   let timer: NodeJS.Timeout | undefined
@@ -31,6 +33,10 @@ export async function runJob(workerFile: string, job: Job, timeoutMs: number): P
     return await Promise.race([reported, timedOut])
   } finally {
     clearTimeout(timer)
+    // the worker exits by itself after reporting (and writes its CPU profile then): give it a moment
+    let grace: NodeJS.Timeout | undefined
+    await Promise.race([child.exited, new Promise((resolve) => (grace = setTimeout(resolve, 5000)))])
+    clearTimeout(grace)
     await child.kill()
   }
 }

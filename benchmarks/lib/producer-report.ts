@@ -99,6 +99,33 @@ export function throughputTable(report: ProducerReport): string {
   return markdownTable(header, rows)
 }
 
+function perCpuSecond(cell: ThroughputCell | undefined, records: number): number | undefined {
+  return cell !== undefined && 'clientCpuMs' in cell && cell.clientCpuMs > 0 ? (records * 1000) / cell.clientCpuMs : undefined
+}
+
+/**
+ * Records per second of client CPU (user + system of the client process while producing): what a
+ * core buys with each library, much less sensitive to other load on the machine than wall time.
+ */
+export function cpuTable(report: ProducerReport): string {
+  const clients = (Object.keys(report.clients) as ClientName[]).filter((c) => report.clients[c]?.available !== false)
+  const rivals = RIVALS.filter((r) => clients.includes(r))
+  const n = report.config.records
+  const header = [
+    'scenario',
+    ...clients.map((c) => `${DISPLAY[c]} records/CPU-s`),
+    ...(clients.includes('kafkats') ? rivals.map((r) => `kafkats/${DISPLAY[r]}`) : []),
+  ]
+  const rows = report.throughput.map((row): Cell[] => [
+    scenario(row),
+    ...clients.map((c) => thousands(perCpuSecond(row.cells[c], n))),
+    ...(clients.includes('kafkats')
+      ? rivals.map((r) => ratio(perCpuSecond(row.cells.kafkats, n), perCpuSecond(row.cells[r], n)))
+      : []),
+  ])
+  return markdownTable(header, rows)
+}
+
 export function detailTable(report: ProducerReport): string {
   const rows: Cell[][] = []
   for (const row of report.throughput) {
@@ -160,6 +187,9 @@ export function printReport(report: ProducerReport): void {
     '',
     `Throughput: ${c.records.toLocaleString('en-US')} records of ${c.valueBytes} bytes (MB/s = record values, 10^6 bytes)`,
     throughputTable(report),
+    '',
+    'Records per second of client CPU time (user + system of the client process; less sensitive to machine load)',
+    cpuTable(report),
     '',
     detailTable(report),
     '',
