@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import diagnostics from 'node:diagnostics_channel'
 import { describe, it } from 'node:test'
 import { ClosedError, ConnectionError, ProtocolError, RetriesExhaustedError } from '../../../src/errors.js'
 import { BufferExhaustedError, DeliveryTimeoutError, InvalidRecordError, SerializationError } from '../../../src/producer/errors.js'
@@ -201,6 +202,17 @@ describe('Producer retries and idempotence', () => {
     await producer.close()
   })
 
+  it('without idempotence, maxInFlightRequestsPerConnection=1 keeps order across retries (one batch per partition on the wire)', async () => {
+    const { cluster, producer } = setup({ enableIdempotence: false, maxInFlightRequestsPerConnection: 1, batchSize: 1 }, 1)
+    let failures = 2
+    cluster.partitionFaults.push(() => (failures-- > 0 ? { error: 6 } : undefined))
+    const values = Array.from({ length: 6 }, (_, i) => `v${i}`)
+    const mds = await Promise.all(values.map((v) => producer.send({ topic: 't', value: v })))
+    assertOrdered(mds, values, (p) => cluster.values('t', p))
+    assert.ok(cluster.produceCalls.every((c) => c.batches.length === 1 && c.batches[0]!.producerId === -1n))
+    await producer.close()
+  })
+
   it('DUPLICATE_SEQUENCE_NUMBER counts as success', async () => {
     const { cluster, producer } = setup({}, 1)
     cluster.partitionFaults.push(() => ({ error: 46 }))
@@ -394,5 +406,34 @@ describe('Producer interceptors', () => {
     assert.deepEqual(cluster.values('t', 0), ['hi!'])
     assert.deepEqual(acks, ['ok 0', 'err InvalidRecordError'])
     await producer.close()
+  })
+})
+
+describe('Producer diagnostics channels', () => {
+  it('publishes batch, request and retry events to subscribers', async () => {
+    const seen: Record<string, unknown[]> = { batch: [], request: [], retry: [] }
+    const listeners = Object.keys(seen).map((name) => {
+      const fn = (m: unknown) => seen[name]!.push(m)
+      diagnostics.subscribe(`kafkats:producer:${name}`, fn)
+      return [name, fn] as const
+    })
+    try {
+      const { cluster, producer } = setup({}, 1)
+      let once = true
+      cluster.partitionFaults.push(() => {
+        if (!once) return undefined
+        once = false
+        return { error: 6 }
+      })
+      await producer.send({ topic: 't', value: 'x' })
+      await producer.close()
+    } finally {
+      for (const [name, fn] of listeners) diagnostics.unsubscribe(`kafkats:producer:${name}`, fn)
+    }
+    assert.equal(seen['request']!.length, 2)
+    assert.equal(seen['retry']!.length, 1)
+    assert.equal(seen['batch']!.length, 1)
+    const batch = seen['batch']![0] as { topic: string; recordCount: number; baseOffset: bigint; attempts: number }
+    assert.deepEqual([batch.topic, batch.recordCount, batch.baseOffset, batch.attempts], ['t', 1, 0n, 2])
   })
 })
