@@ -1,7 +1,8 @@
 // `npm run bench`: runs every benchmark, one after the other (never two at once: they measure the
 // machine): benchmarks/codec.ts when present (the codec helper's), then benchmarks/producer.ts.
 // `npm run bench -- producer` (or `codec`) runs only the named ones. BENCH_RECORDS also sets the
-// codec benchmark's record count. Exits non-zero when a benchmark failed.
+// codec benchmark's record count (its results then go to .build/codec-quick.json). Exits non-zero
+// when a benchmark failed.
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -25,7 +26,12 @@ for (const name of all) {
     console.log(`[bench] ${name}: ${file} not present, skipped`)
     continue
   }
-  const args = name === 'codec' && process.env['BENCH_RECORDS'] !== undefined ? [process.env['BENCH_RECORDS']] : []
+  // a quick codec run (BENCH_RECORDS) writes next to the quick producer results, not over results/codec.json
+  const records = process.env['BENCH_RECORDS']
+  const args =
+    name === 'codec' && records !== undefined && records !== ''
+      ? [records, '--out', join(here, '.build', 'codec-quick.json')]
+      : []
   console.log(`[bench] ${name}`)
   const r = spawnSync(process.execPath, ['--import', 'tsx', file, ...args], { stdio: 'inherit' })
   if (r.status !== 0) {
