@@ -2,10 +2,10 @@
 // conflict rules (ProducerConfig.postProcessAndValidateIdempotenceConfigs). Called by the
 // Producer constructor. Invariant: every bad value throws ConfigError synchronously, before any
 // socket is opened; the resolved object is frozen and complete.
-import * as zlib from 'node:zlib'
 import { booleanOption, intOption } from '../client-options.js'
 import { ConfigError } from '../errors.js'
 import { isLogger, type Logger, NOOP_LOGGER } from '../network/logger.js'
+import { isCodecSupported } from '../protocol/records/index.js'
 import type { ProducerInterceptor } from './interceptors.js'
 import type { Partitioner } from './partitioner.js'
 import type { Serializer } from './serializers.js'
@@ -102,10 +102,9 @@ export const PRODUCER_DEFAULTS = Object.freeze({
 export const MAX_IN_FLIGHT_FOR_IDEMPOTENCE = 5
 const MAX_INT32 = 2_147_483_647
 
-/** Whether this Node can compress with `type` (zstd needs zlib.zstdCompressSync, Node ≥ 22.15). */
+/** Whether this Node can compress with `type` (zstd needs zlib's zstd, Node ≥ 22.15 / 23.8). */
 export function compressionSupported(type: CompressionType): boolean {
-  if (type === 'zstd') return typeof (zlib as Record<string, unknown>)['zstdCompressSync'] === 'function'
-  return COMPRESSION_TYPES.includes(type)
+  return COMPRESSION_TYPES.includes(type) && isCodecSupported(type)
 }
 
 function describe(value: unknown): string {
