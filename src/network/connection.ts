@@ -76,6 +76,8 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 const DEFAULT_MAX_IN_FLIGHT = 5
 const MAX_CORRELATION_ID = 0x7fffffff
+/** Responses may carry bytes after the body; see DecodeResponseOptions. */
+const LENIENT = { allowTrailingBytes: true } as const
 
 function noop(): void {}
 
@@ -450,7 +452,7 @@ export class Connection {
     if (p.raw) this.#settle(p, undefined, frame)
     else {
       try {
-        this.#settle(p, undefined, decodeResponseFrame(p.api, p.version, frame).body)
+        this.#settle(p, undefined, decodeResponseFrame(p.api, p.version, frame, LENIENT).body)
       } catch (err) {
         // The frame boundary is intact, so the connection survives one undecodable body.
         const error =

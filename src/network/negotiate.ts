@@ -4,7 +4,7 @@
 // made once per API and cached for the connection's life; no overlap → UnsupportedVersionError;
 // a broker that does not know our ApiVersions version answers in v0 format with
 // UNSUPPORTED_VERSION and its own range, and we retry inside that range (NOTES.md §k.1).
-import { ProtocolError, UnsupportedVersionError } from '../errors.js'
+import { ProtocolDecodeError, ProtocolError, UnsupportedVersionError } from '../errors.js'
 import { type ApiDescriptor, decodeResponseFrame } from '../protocol/api.js'
 import { type ApiVersionsRequest, type ApiVersionsResponse, ApiVersionsApi } from '../protocol/generated/api-versions.js'
 
@@ -94,6 +94,21 @@ export interface NegotiationTransport {
 }
 
 /**
+ * The broker's own ApiVersions range from an UNSUPPORTED_VERSION answer, which Kafka writes in v0
+ * format. Some brokers write something else there (librdkafka 2.0.2's mock cluster uses a 1-byte
+ * array count): an answer we cannot read names no range, and the caller falls back to v0, which
+ * every broker serves.
+ */
+function supportedApiVersionsRange(frame: Buffer): ApiVersionRange | undefined {
+  try {
+    return decodeResponseFrame(ApiVersionsApi, 0, frame).body.apiKeys.find((k) => k.apiKey === API_VERSIONS_KEY)
+  } catch (err) {
+    if (err instanceof ProtocolDecodeError) return undefined
+    throw err
+  }
+}
+
+/**
  * Runs ApiVersions, starting at our highest version. A v0-format UNSUPPORTED_VERSION answer names
  * the broker's ApiVersions range; we retry once per distinct lower version.
  */
@@ -105,8 +120,7 @@ export async function negotiateApiVersions(transport: NegotiationTransport): Pro
     // Response header v0 is the 4-byte correlation id; ErrorCode is the first body field in every version.
     const errorCode = frame.length >= 6 ? frame.readInt16BE(4) : 0
     if (errorCode === UNSUPPORTED_VERSION) {
-      const fallback = decodeResponseFrame(ApiVersionsApi, 0, frame).body
-      const range = fallback.apiKeys.find((k) => k.apiKey === API_VERSIONS_KEY)
+      const range = supportedApiVersionsRange(frame)
       const next = range === undefined ? 0 : Math.min(range.maxVersion, ApiVersionsApi.maxVersion)
       if (next >= version || next < ApiVersionsApi.minVersion) {
         throw new UnsupportedVersionError(
@@ -116,7 +130,7 @@ export async function negotiateApiVersions(transport: NegotiationTransport): Pro
       version = next
       continue
     }
-    const response = decodeResponseFrame(ApiVersionsApi, version, frame).body
+    const response = decodeResponseFrame(ApiVersionsApi, version, frame, { allowTrailingBytes: true }).body
     if (response.errorCode !== 0) throw new ProtocolError(response.errorCode, 'ApiVersions failed')
     const ranges = new Map<number, ApiVersionRange>()
     for (const k of response.apiKeys) ranges.set(k.apiKey, { minVersion: k.minVersion, maxVersion: k.maxVersion })

@@ -77,10 +77,20 @@ export function encodeRequestFrame<Req, Res>(
 }
 
 /** Client side: a response frame (without its size prefix) → correlation id and body. */
+export interface DecodeResponseOptions {
+  /**
+   * Accept bytes after a complete body. Java's client reads a response without checking what is
+   * left, and some brokers leave something (librdkafka's mock cluster appends a byte to Metadata
+   * v12), so the client sets this; the reference broker and the codec tests decode strictly.
+   */
+  readonly allowTrailingBytes?: boolean
+}
+
 export function decodeResponseFrame<Req, Res>(
   api: ApiDescriptor<Req, Res>,
   version: number,
   frameBytes: Buffer,
+  options: DecodeResponseOptions = {},
 ): { correlationId: number; body: Res } {
   const decode = api.decodeResponse[version]
   if (decode === undefined) throw unsupported(api as ApiDescriptor<unknown, unknown>, version)
@@ -92,7 +102,7 @@ export function decodeResponseFrame<Req, Res>(
       ? decodeResponseHeaderV1(r)
       : decodeResponseHeaderV0(r)
   const body = decode(r)
-  r.expectEnd()
+  if (options.allowTrailingBytes !== true) r.expectEnd()
   return { correlationId: header.correlationId, body }
 }
 

@@ -2,7 +2,8 @@
 // UNSUPPORTED_VERSION fallback a broker sends for an ApiVersions version it does not know.
 import assert from 'node:assert/strict'
 import { afterEach, describe, it } from 'node:test'
-import { ProtocolError, UnsupportedVersionError } from '../../../src/errors.js'
+import { ProtocolDecodeError, ProtocolError, UnsupportedVersionError } from '../../../src/errors.js'
+import { decodeResponseFrame, encodeResponseFrame } from '../../../src/protocol/api.js'
 import { Connection } from '../../../src/network/connection.js'
 import { ApiVersionTable } from '../../../src/network/negotiate.js'
 import { ApiVersionsApi } from '../../../src/protocol/generated/api-versions.js'
@@ -64,6 +65,49 @@ describe('negotiateApiVersions over a connection', () => {
     )
     assert.equal(conn.apiVersions?.brokerRange(18)?.maxVersion, 2)
     assert.equal(conn.state, 'ready')
+  })
+
+  it('falls back to v0 when the UNSUPPORTED_VERSION body is unreadable (librdkafka 2.0.2 mock)', async () => {
+    const { server, conn } = await start((request) => {
+      if (request.apiKey !== 18) return
+      if (request.apiVersion > 0) {
+        // the bytes librdkafka 2.0.2's mock cluster sends for ApiVersions v3: error 35, then a
+        // 1-byte array count that no v0 reader can follow
+        const body = Buffer.from('00230100120000000200000000', 'hex')
+        const frame = Buffer.alloc(8)
+        frame.writeInt32BE(4 + body.length, 0)
+        frame.writeInt32BE(request.correlationId, 4)
+        request.peer.write(Buffer.concat([frame, body]))
+      } else {
+        request.peer.respond(request, { errorCode: 0, apiKeys: ourApiRanges(), throttleTimeMs: 0 })
+      }
+    })
+    await conn.connect()
+    assert.deepEqual(
+      server.received.map((r) => r.apiVersion),
+      [ApiVersionsApi.maxVersion, 0],
+    )
+    assert.equal(conn.state, 'ready')
+    assert.equal(conn.versionFor(ProduceApi), ProduceApi.maxVersion)
+  })
+
+  it('accepts a response with bytes after its body (as Java does; librdkafka 2.15 mock Metadata)', async () => {
+    const { conn } = await start((request) => {
+      if (request.apiKey === 18) return request.peer.respond(request, { errorCode: 0, apiKeys: ourApiRanges(), throttleTimeMs: 0 })
+      if (request.apiKey !== MetadataApi.apiKey) return
+      const frame = encodeResponseFrame(MetadataApi, request.apiVersion, request.correlationId, {
+        throttleTimeMs: 0, brokers: [], clusterId: 'c', controllerId: 1, topics: [],
+      })
+      const padded = Buffer.concat([frame, Buffer.from([0])])
+      padded.writeInt32BE(padded.length - 4, 0)
+      request.peer.write(padded)
+    })
+    const response = await conn.send(MetadataApi, { topics: [], allowAutoTopicCreation: false, includeTopicAuthorizedOperations: false }, { timeoutMs: 5000 })
+    assert.equal(response.clusterId, 'c')
+    // the strict decoder (broker side, codec tests) still refuses the same bytes
+    const strictFrame = encodeResponseFrame(MetadataApi, 12, 1, { throttleTimeMs: 0, brokers: [], clusterId: 'c', controllerId: 1, topics: [] })
+    const withTail = Buffer.concat([strictFrame.subarray(4), Buffer.from([0])])
+    assert.throws(() => decodeResponseFrame(MetadataApi, 12, withTail), ProtocolDecodeError)
   })
 
   it('fails with UnsupportedVersionError when the fallback range does not help', async () => {
