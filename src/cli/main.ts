@@ -1,12 +1,11 @@
 #!/usr/bin/env node
-// The `kafkats` command (the package's bin): dispatches subcommands. For now only `broker`
-// (src/cli/broker.ts); the admin subcommands come with the command-line issue. Contract:
+// The `kafkats` command (the package's bin): dispatches the console-tool subcommands (topics,
+// produce, consume, groups: src/cli/commands/) and `broker` (src/cli/broker.ts). Contract:
 // usage errors print the usage on stderr and exit 2; `--help` prints it on stdout and exits 0.
 // main() is exported for in-process tests and runs itself only when this file is the entry point.
 import { realpathSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { BROKER_USAGE, runBrokerCommand } from './broker.js'
-// console-tool subcommands (admin helper): one import and one dispatch line each
 import { CONSUME_USAGE, runConsumeCommand } from './commands/consume.js'
 import { GROUPS_USAGE, runGroupsCommand } from './commands/groups.js'
 import { PRODUCE_USAGE, runProduceCommand } from './commands/produce.js'
