@@ -66,6 +66,12 @@ export class RecordAccumulator {
   #flushes = 0
   #closing = false
   #queuedBatches = 0
+  /** the queue of the previous append (records mostly go to the same partition in a row) */
+  #lastQueue: PartitionQueue | null = null
+  /** what the last appendRecord() did */
+  lastBatch: ProducerBatch | null = null
+  lastNewBatch = false
+  lastBatchFull = false
 
   constructor(options: AccumulatorOptions) {
     this.#batchSize = options.batchSize
@@ -114,21 +120,44 @@ export class RecordAccumulator {
     memoryBytes: number,
     nowMs: number,
   ): AppendResult {
-    const q = this.queue(topic, partition)
-    let batch = q.last()
+    const appendedBytes = this.appendRecord(topic, partition, record, completion, memoryBytes, nowMs)
+    return { batch: this.lastBatch!, newBatch: this.lastNewBatch, appendedBytes, batchFull: this.lastBatchFull }
+  }
+
+  /**
+   * append() without the result object (the per-record path): returns the bytes the record
+   * added; lastBatch / lastNewBatch / lastBatchFull describe this append until the next one.
+   */
+  appendRecord(
+    topic: string,
+    partition: number,
+    record: RecordInput,
+    completion: SendCompletion,
+    memoryBytes: number,
+    nowMs: number,
+  ): number {
+    let q = this.#lastQueue
+    if (q === null || q.partition !== partition || q.topic !== topic) {
+      q = this.queue(topic, partition)
+      this.#lastQueue = q
+    }
+    const list = q.batches
+    let batch = list[list.length - 1]
     let newBatch = false
     let added = batch === undefined ? -1 : batch.tryAppend(record, completion, this.#batchSize)
     if (added < 0 || batch === undefined) {
       if (batch !== undefined) batch.closed = true
       batch = new ProducerBatch(topic, partition, nowMs, this.#batchOptions)
       added = batch.tryAppend(record, completion, this.#batchSize)
-      q.batches.push(batch)
+      list.push(batch)
       this.#queuedBatches++
       newBatch = true
     }
     batch.memoryBytes += memoryBytes
-    const batchFull = batch.isFull(this.#batchSize)
-    return { batch, newBatch, appendedBytes: added, batchFull }
+    this.lastBatch = batch
+    this.lastNewBatch = newBatch
+    this.lastBatchFull = batch.isFull(this.#batchSize)
+    return added
   }
 
   /**

@@ -182,8 +182,12 @@ export class ProducerBatch {
     const useAppendTime = logAppendTimeMs >= 0
     const known = baseOffset >= 0n
     const completions = this.completions
+    const timestamps = this.timestamps
+    const partition = this.partition
+    let offset = baseOffset
     for (let i = 0; i < completions.length; i++) {
-      completions[i]!.succeed(this.partition, known ? baseOffset + BigInt(i) : -1n, useAppendTime ? logAppendTimeMs : this.timestamps[i]!)
+      completions[i]!.succeed(partition, known ? offset : -1n, useAppendTime ? logAppendTimeMs : timestamps[i]!)
+      if (known) offset += 1n
     }
   }
 

@@ -148,6 +148,11 @@ export interface PartitionChoice {
   readonly source: PartitionSource
 }
 
+/** Whether choosePartition would use the sticky partitioner (the caller then feeds onAppend). */
+export function usesStickyPartition(explicitPartition: number | undefined, key: Buffer | null, custom: Partitioner | null, ignoreKeys: boolean): boolean {
+  return explicitPartition === undefined && custom === null && (key === null || ignoreKeys)
+}
+
 /**
  * The decision procedure of Java's KafkaProducer.partition (NOTES §f.1). Throws
  * InvalidRecordError for an explicit or custom partition outside [0, partitionCount).
@@ -162,6 +167,23 @@ export function choosePartition(
   builtIn: BuiltInPartitioner,
   ignoreKeys: boolean,
 ): PartitionChoice {
+  const partition = choosePartitionNumber(topic, explicitPartition, key, value, info, custom, builtIn, ignoreKeys)
+  const source: PartitionSource =
+    explicitPartition !== undefined ? 'explicit' : custom !== null ? 'custom' : key !== null && !ignoreKeys ? 'keyed' : 'sticky'
+  return { partition, source }
+}
+
+/** choosePartition without the result object (the per-record path). */
+export function choosePartitionNumber(
+  topic: string,
+  explicitPartition: number | undefined,
+  key: Buffer | null,
+  value: Buffer | null,
+  info: PartitionerTopicInfo,
+  custom: Partitioner | null,
+  builtIn: BuiltInPartitioner,
+  ignoreKeys: boolean,
+): number {
   const count = info.partitionCount
   if (explicitPartition !== undefined) {
     if (!Number.isInteger(explicitPartition) || explicitPartition < 0 || explicitPartition >= count) {
@@ -169,7 +191,7 @@ export function choosePartition(
         `partition ${explicitPartition} of topic ${topic} is not in the range [0...${count - 1}]`,
       )
     }
-    return { partition: explicitPartition, source: 'explicit' }
+    return explicitPartition
   }
   if (custom !== null) {
     let p: unknown
@@ -183,8 +205,8 @@ export function choosePartition(
         `custom partitioner returned ${String(p)} for topic ${topic}, not a partition in [0...${count - 1}]`,
       )
     }
-    return { partition: p, source: 'custom' }
+    return p
   }
-  if (key !== null && !ignoreKeys) return { partition: javaPartition(key, count), source: 'keyed' }
-  return { partition: builtIn.partition(topic, info), source: 'sticky' }
+  if (key !== null && !ignoreKeys) return javaPartition(key, count)
+  return builtIn.partition(topic, info)
 }

@@ -6,7 +6,6 @@
 // sends to one partition keep their call order (both waiting queues are FIFO).
 import { ClosedError, ProtocolError } from '../errors.js'
 import { type Logger, safeLog } from '../network/logger.js'
-import type { RecordInput } from '../protocol/records/index.js'
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js'
 import { RecordAccumulator } from './accumulator.js'
 import { headersSize, RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from './batch.js'
@@ -17,7 +16,7 @@ import { BufferExhaustedError, InvalidRecordError, TransactionStateError } from 
 import { IdempotenceManager } from './idempotence.js'
 import { InterceptorChain } from './interceptors.js'
 import { type ProducerClientDefaults, type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions } from './options.js'
-import { BuiltInPartitioner, choosePartition } from './partitioner.js'
+import { BuiltInPartitioner, choosePartitionNumber, usesStickyPartition } from './partitioner.js'
 import { Sender } from './sender.js'
 import { normalizeHeaders, serialize } from './serializers.js'
 import { TransactionManager } from './transactions.js'
@@ -78,6 +77,16 @@ class PendingSend implements MemoryWaiter {
   }
 }
 
+/** The reused RecordInput of #appendRecord. */
+interface ScratchRecord {
+  key: Buffer | null
+  value: Buffer | null
+  headers: readonly RecordHeader[]
+  timestampMs: number
+}
+
+const NO_HEADERS: readonly RecordHeader[] = []
+
 interface MetadataWait {
   readonly sends: PendingSend[]
   fetching: boolean
@@ -103,10 +112,16 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
   readonly #txn: TransactionManager | null
   readonly #interceptors: InterceptorChain<K, V>
   readonly #partitioner: BuiltInPartitioner
-  readonly #unsettled = new Set<SendCompletion>()
-  readonly #flushWaiters = new Set<{ remaining: Set<SendCompletion>; resolve: () => void }>()
+  // unsettled sends: an intrusive list in send order (O(1) add/remove, no hashing per record)
+  #oldest: SendCompletion | null = null
+  #newest: SendCompletion | null = null
+  #unsettledCount = 0
+  #sendSeq = 0
+  /** flush() calls in call order: each waits until no send with seq <= upToSeq is unsettled */
+  readonly #flushWaiters: { readonly upToSeq: number; readonly resolve: () => void }[] = []
   readonly #metadataWaits = new Map<string, MetadataWait>()
   readonly #appendSink: AppendSink = { append: (p) => this.#append(p) }
+  readonly #scratch: ScratchRecord = { key: null, value: null, headers: NO_HEADERS, timestampMs: 0 }
   #state: 'open' | 'closing' | 'closed' = 'open'
   #closePromise: Promise<void> | null = null
 
@@ -197,7 +212,8 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
       if (partition !== undefined && partition !== null && (!Number.isInteger(partition) || partition < 0)) {
         throw new InvalidRecordError(`record.partition must be a non-negative integer (got ${String(partition)})`)
       }
-      const timestampMs = r.timestamp ?? this.#clock.now()
+      const now = this.#clock.now()
+      const timestampMs = r.timestamp ?? now
       if (!Number.isSafeInteger(timestampMs) || timestampMs < 0) {
         throw new InvalidRecordError(`record.timestamp must be a non-negative integer in ms (got ${String(r.timestamp)})`)
       }
@@ -210,29 +226,52 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
         throw new ProtocolError(10, `the record is ${size} bytes serialized, more than maxRequestSize/bufferMemory (${limit})`)
       }
       completion = new SendCompletion(topic, key === null ? -1 : key.length, value === null ? -1 : value.length, cb, this, this.#logger)
-      this.#unsettled.add(completion)
-      const now = this.#clock.now()
+      this.#track(completion)
+      const explicitPartition = partition ?? undefined
+      const memoryBytes = size - RECORD_BATCH_OVERHEAD
+      // fast path: metadata known, nobody waits for it or for memory, the memory is free now
+      const md = this.#cluster.topicMetadata(topic)
+      if (md !== undefined && md.partitionCount > 0 && !this.#metadataWaits.has(topic)) {
+        const o = this.options
+        let chosen: number
+        try {
+          chosen = choosePartitionNumber(topic, explicitPartition, key, value, md, o.partitioner, this.#partitioner, o.partitionerIgnoreKeys)
+        } catch (err) {
+          completion.fail(err instanceof Error ? err : new InvalidRecordError(String(err)))
+          return completion.promise
+        }
+        const sticky = usesStickyPartition(explicitPartition, key, o.partitioner, o.partitionerIgnoreKeys)
+        if (this.#memory.tryReserve(memoryBytes)) {
+          this.#appendRecord(topic, chosen, sticky, key, value, headers, timestampMs, completion, memoryBytes, now, md)
+          return completion.promise
+        }
+        const waiting = new PendingSend(this.#appendSink, topic, explicitPartition, key, value, headers, timestampMs, memoryBytes, completion, now, o.maxBlockMs)
+        waiting.partition = chosen
+        waiting.sticky = sticky
+        this.#memory.enqueue(waiting)
+        return completion.promise
+      }
       const pending = new PendingSend(
         this.#appendSink,
         topic,
-        partition ?? undefined,
+        explicitPartition,
         key,
         value,
         headers,
         timestampMs,
-        size - RECORD_BATCH_OVERHEAD,
+        memoryBytes,
         completion,
         now,
         this.options.maxBlockMs,
       )
-      this.#dispatch(pending)
+      this.#waitForMetadata(pending)
       return completion.promise
     } catch (err) {
       const error = err instanceof Error ? err : new InvalidRecordError(String(err))
       if (completion === null) {
         const topic = typeof record === 'object' && record !== null && typeof record.topic === 'string' ? record.topic : ''
         completion = new SendCompletion(topic, -1, -1, cb, this, this.#logger)
-        this.#unsettled.add(completion)
+        this.#track(completion)
       }
       completion.fail(error)
       return completion.promise
@@ -241,10 +280,10 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
 
   /** Resolves when every record sent before the call has been acknowledged or has failed. */
   flush(): Promise<void> {
-    if (this.#unsettled.size === 0) return Promise.resolve()
+    if (this.#unsettledCount === 0) return Promise.resolve()
+    const upToSeq = this.#sendSeq
     return new Promise<void>((resolve) => {
-      const waiter = { remaining: new Set(this.#unsettled), resolve }
-      this.#flushWaiters.add(waiter)
+      this.#flushWaiters.push({ upToSeq, resolve })
       this.#accumulator.beginFlush()
       this.#sender.wakeup()
     })
@@ -283,20 +322,43 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
 
   /** @internal called by SendCompletion */
   onSettled(completion: SendCompletion, metadata: RecordMetadata | null, err: Error | null): void {
-    this.#unsettled.delete(completion)
-    if (this.#flushWaiters.size > 0) {
-      for (const w of this.#flushWaiters) {
-        if (w.remaining.delete(completion) && w.remaining.size === 0) {
-          this.#flushWaiters.delete(w)
-          this.#accumulator.endFlush()
-          w.resolve()
-        }
-      }
+    if (completion.seq > 0) {
+      const older = completion.olderUnsettled
+      const newer = completion.newerUnsettled
+      if (older === null) this.#oldest = newer
+      else older.newerUnsettled = newer
+      if (newer === null) this.#newest = older
+      else newer.olderUnsettled = older
+      completion.olderUnsettled = null
+      completion.newerUnsettled = null
+      this.#unsettledCount--
+      // only the oldest send's settlement can complete a flush
+      if (older === null && this.#flushWaiters.length > 0) this.#resolveFlushes()
     }
     this.#interceptors.onAcknowledgement(metadata, err)
   }
 
   // internals -------------------------------------------------------------------------------------
+
+  #track(c: SendCompletion): void {
+    c.seq = ++this.#sendSeq
+    const newest = this.#newest
+    c.olderUnsettled = newest
+    if (newest === null) this.#oldest = c
+    else newest.newerUnsettled = c
+    this.#newest = c
+    this.#unsettledCount++
+  }
+
+  #resolveFlushes(): void {
+    const oldestSeq = this.#oldest === null ? Number.POSITIVE_INFINITY : this.#oldest.seq
+    const waiters = this.#flushWaiters
+    while (waiters.length > 0 && waiters[0]!.upToSeq < oldestSeq) {
+      const w = waiters.shift()!
+      this.#accumulator.endFlush()
+      w.resolve()
+    }
+  }
 
   #transactions(): TransactionManager {
     if (this.#txn === null) {
@@ -305,30 +367,11 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
     return this.#txn
   }
 
-  #dispatch(p: PendingSend): void {
-    const md = this.#cluster.topicMetadata(p.topic)
-    const wait = this.#metadataWaits.get(p.topic)
-    if (wait !== undefined || md === undefined || md.partitionCount === 0) {
-      this.#waitForMetadata(p)
-      return
-    }
-    this.#partitionAndReserve(p, md)
-  }
-
   #partitionAndReserve(p: PendingSend, md: ProducerTopicMetadata): void {
     try {
-      const choice = choosePartition(
-        p.topic,
-        p.explicitPartition,
-        p.key,
-        p.value,
-        md,
-        this.options.partitioner,
-        this.#partitioner,
-        this.options.partitionerIgnoreKeys,
-      )
-      p.partition = choice.partition
-      p.sticky = choice.source === 'sticky'
+      const o = this.options
+      p.partition = choosePartitionNumber(p.topic, p.explicitPartition, p.key, p.value, md, o.partitioner, this.#partitioner, o.partitionerIgnoreKeys)
+      p.sticky = usesStickyPartition(p.explicitPartition, p.key, o.partitioner, o.partitionerIgnoreKeys)
     } catch (err) {
       p.completion.fail(err instanceof Error ? err : new InvalidRecordError(String(err)))
       return
@@ -342,16 +385,36 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
       this.#memory.release(p.memoryBytes)
       return
     }
-    const input: RecordInput = { key: p.key, value: p.value, headers: p.headers, timestampMs: p.timestampMs }
-    const result = this.#accumulator.append(p.topic, p.partition, input, p.completion, p.memoryBytes, this.#clock.now())
-    this.#txn?.maybeAddPartition(p.topic, p.partition)
-    if (p.sticky) {
-      const md = this.#cluster.topicMetadata(p.topic)
-      if (md !== undefined) {
-        this.#partitioner.onAppend(p.topic, p.partition, result.appendedBytes, result.batchFull, md)
-      }
-    }
-    if (result.newBatch || result.batchFull || this.options.lingerMs === 0 || this.#accumulator.flushing) this.#sender.wakeup()
+    const md = p.sticky ? this.#cluster.topicMetadata(p.topic) : undefined
+    this.#appendRecord(p.topic, p.partition, p.sticky, p.key, p.value, p.headers, p.timestampMs, p.completion, p.memoryBytes, this.#clock.now(), md)
+  }
+
+  /** Puts one record with reserved memory into its partition's batch (the bytes are copied now). */
+  #appendRecord(
+    topic: string,
+    partition: number,
+    sticky: boolean,
+    key: Buffer | null,
+    value: Buffer | null,
+    headers: readonly RecordHeader[],
+    timestampMs: number,
+    completion: SendCompletion,
+    memoryBytes: number,
+    nowMs: number,
+    md: ProducerTopicMetadata | undefined,
+  ): void {
+    // one scratch input: the builder copies the record's bytes before append returns
+    const input = this.#scratch
+    input.key = key
+    input.value = value
+    input.headers = headers
+    input.timestampMs = timestampMs
+    const acc = this.#accumulator
+    const appended = acc.appendRecord(topic, partition, input, completion, memoryBytes, nowMs)
+    this.#txn?.maybeAddPartition(topic, partition)
+    const batchFull = acc.lastBatchFull
+    if (sticky && md !== undefined) this.#partitioner.onAppend(topic, partition, appended, batchFull, md)
+    if (acc.lastNewBatch || batchFull || this.options.lingerMs === 0 || acc.flushing) this.#sender.wakeup()
   }
 
   #waitForMetadata(p: PendingSend): void {
@@ -438,7 +501,7 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
     }
     this.#accumulator.beginClose()
     this.#sender.wakeup()
-    if (this.#unsettled.size > 0 && timeoutMs !== 0) {
+    if (this.#unsettledCount > 0 && timeoutMs !== 0) {
       let timer: TimerHandle | undefined
       await new Promise<void>((resolve) => {
         if (timeoutMs !== undefined) timer = this.#clock.setTimeout(resolve, timeoutMs)
@@ -450,7 +513,9 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
     this.#failMetadataWaits(closed)
     this.#memory.drainWaiters((w) => (w as PendingSend).completion.fail(closed))
     this.#sender.close(closed)
-    for (const c of [...this.#unsettled]) c.fail(closed)
+    for (let c = this.#oldest; c !== null; c = this.#oldest) {
+      if (!c.fail(closed)) this.onSettled(c, null, closed) // cannot happen: settled sends leave the list
+    }
     this.#memory.close()
     this.#txn?.close()
     this.#interceptors.close()
