@@ -1,8 +1,9 @@
 // Consumer-specific error classes (KafkaClientError subclasses, so the brand-checked instanceof
-// works across installs). They belong in src/errors.ts eventually; until its owner moves them
-// there, they live here and index.ts re-exports them. Thrown (or rejected) by consumer.ts,
-// fetcher.ts, offsets.ts and the group member; never thrown synchronously out of a callback path.
-import { KafkaClientError } from '../errors.js'
+// works across installs), plus the group member's FencedError. They belong in src/errors.ts
+// eventually; until its owner moves them there, they live here and index.ts re-exports them.
+// Thrown (or rejected) by consumer.ts, fetcher.ts, offsets.ts and the group member; never thrown
+// synchronously out of a callback path.
+import { FencedError, KafkaClientError, ProtocolError } from '../errors.js'
 import type { TopicPartition } from './types.js'
 
 /** consumer.wakeup() interrupted a blocking call (Java WakeupException). */
@@ -64,6 +65,11 @@ export class CorruptRecordError extends KafkaClientError {
     this.partition = partition
     this.offset = offset
   }
+}
+
+/** The fatal error of a static member whose groupInstanceId another member took over (FENCED_INSTANCE_ID). */
+export function fencedInstanceError(groupInstanceId: string | null, code: number): FencedError {
+  return new FencedError(`groupInstanceId "${groupInstanceId}" is in use by another member`, { cause: new ProtocolError(code) })
 }
 
 function describe(partitions: readonly TopicPartition[]): string {

@@ -1,56 +1,25 @@
 // The classic consumer-group member (NOTES §g.1, Java AbstractCoordinator + ConsumerCoordinator):
-// JoinGroup (KIP-394 MEMBER_ID_REQUIRED retry, static membership via groupInstanceId), the leader
-// runs the assignor, SyncGroup, eager or cooperative (KIP-429) rebalancing with awaited listener
-// callbacks, a heartbeat loop on timers independent of poll(), leaving the group when poll() is
-// not called within maxPollIntervalMs, and LeaveGroup on close. Called by consumer.ts:
-// ensureActiveGroup() from inside poll(), so rebalance callbacks run where Java runs them.
-// Invariants: one JoinGroup/SyncGroup round at a time; listener callbacks only run inside
-// ensureActiveGroup()/leaveGroup(); a response for an older generation never resets a newer one;
-// timers stop on close().
+// JoinGroup (KIP-394 MEMBER_ID_REQUIRED retry, static membership via groupInstanceId), the leader's
+// assignor, SyncGroup, rebalance callbacks (rebalance-callbacks.ts), heartbeats and the poll timeout
+// (heartbeat-loop.ts), LeaveGroup on close. Called by consumer.ts: ensureActiveGroup() from inside
+// poll(). Invariants: one JoinGroup/SyncGroup round at a time; listener callbacks only run inside
+// ensureActiveGroup()/leaveGroup(); an older generation's response never resets a newer one.
 import { ClosedError, ConnectionError, FencedError, KafkaClientError, ProtocolError, RequestTimeoutError } from '../../errors.js'
 import { type Logger, safeLog } from '../../network/logger.js'
 import { ErrorCode } from '../../protocol/generated/error-table.js'
-import { HeartbeatApi } from '../../protocol/generated/heartbeat.js'
 import { JoinGroupApi, type JoinGroupResponse } from '../../protocol/generated/join-group.js'
 import { LeaveGroupApi } from '../../protocol/generated/leave-group.js'
 import { SyncGroupApi } from '../../protocol/generated/sync-group.js'
 import { ExponentialBackoff } from '../../util/backoff.js'
-import type { Clock, TimerHandle } from '../../util/clock.js'
-import type { ClusterView, ConsumerPartitionAssignor, RebalanceProtocol } from '../assignors/types.js'
+import type { Clock } from '../../util/clock.js'
+import { fencedInstanceError } from '../errors.js'
 import type { SubscriptionState } from '../subscription-state.js'
-import { compareTp, type ConsumerGroupMetadata, type TopicPartition, tpKey } from '../types.js'
+import type { ConsumerGroupMetadata } from '../types.js'
 import { computeAssignments, decodeMembers, decodeOwnAssignment, joinProtocols, PROTOCOL_TYPE } from './embedded-protocol.js'
 import type { GroupPort } from './group-port.js'
-
-export type MemberState = 'unjoined' | 'preparing' | 'completing' | 'stable'
-
-export interface ClassicMemberOptions {
-  readonly groupId: string
-  readonly groupInstanceId: string | null
-  readonly sessionTimeoutMs: number
-  /** Java uses max.poll.interval.ms as the rebalance timeout */
-  readonly rebalanceTimeoutMs: number
-  readonly heartbeatIntervalMs: number
-  readonly maxPollIntervalMs: number
-  readonly requestTimeoutMs: number
-  readonly retryBackoffMs: number
-  readonly retryBackoffMaxMs: number
-  readonly clientRack: string | null
-  readonly assignors: readonly ConsumerPartitionAssignor[]
-  readonly protocol: RebalanceProtocol
-}
-
-/** What the member needs from the consumer around it. */
-export interface MemberHost {
-  /** partition counts for the leader's assignor */
-  readonly clusterView: ClusterView
-  /** asks metadata about these topics and resolves once it answered (never rejects) */
-  refreshTopics(topics: ReadonlySet<string>): Promise<void>
-  /** the auto-commit that precedes revocation (errors are the host's to log) */
-  commitBeforeRevoke(): Promise<void>
-  /** something poll() should notice: a rejoin is needed or a fatal error happened */
-  wake(): void
-}
+import { HeartbeatLoop } from './heartbeat-loop.js'
+import type { ClassicMemberOptions, MemberHost, MemberState } from './member-options.js'
+import { RebalanceCallbacks } from './rebalance-callbacks.js'
 
 interface JoinOutcome {
   readonly generationId: number
@@ -91,10 +60,8 @@ export class ClassicGroupMember {
   #needsJoinPrepare = true
   #joinTask: Promise<JoinOutcome> | null = null
   #fatal: Error | null = null
-  #listenerError: unknown = null
-  #heartbeatTimer: TimerHandle | undefined = undefined
-  #heartbeatInFlight = false
-  #lastPollMs: number
+  readonly #callbacks: RebalanceCallbacks
+  readonly #heartbeats: HeartbeatLoop
   #snapshot = new Map<string, number>()
   #closed = false
 
@@ -106,7 +73,20 @@ export class ClassicGroupMember {
     this.#clock = clock
     this.#logger = logger
     this.#backoff = new ExponentialBackoff({ retryBackoffMs: options.retryBackoffMs, retryBackoffMaxMs: options.retryBackoffMaxMs })
-    this.#lastPollMs = clock.now()
+    this.#callbacks = new RebalanceCallbacks(subs, options.protocol, logger)
+    this.#heartbeats = new HeartbeatLoop(
+      options,
+      port,
+      {
+        member: this,
+        requestRejoin: (reason) => this.requestRejoin(reason),
+        resetGeneration: (resetMemberId, reason) => this.#resetGeneration(resetMemberId, reason),
+        fail: (err) => this.#setFatal(err),
+        leave: (reason) => void this.#leave(reason),
+      },
+      clock,
+      logger,
+    )
   }
 
   get state(): MemberState {
@@ -145,7 +125,7 @@ export class ClassicGroupMember {
 
   /** Called at every poll(): the maxPollIntervalMs clock starts again. */
   pollTick(): void {
-    this.#lastPollMs = this.#clock.now()
+    this.#heartbeats.pollTick()
   }
 
   requestRejoin(reason: string): void {
@@ -205,11 +185,7 @@ export class ClassicGroupMember {
     this.#needsJoinPrepare = true
     await this.#onJoinComplete(outcome)
     this.#throwIfFailed()
-    const listenerError = this.#listenerError
-    if (listenerError !== null) {
-      this.#listenerError = null
-      throw listenerError
-    }
+    this.#callbacks.throwPendingError()
     return this.#state === 'stable' && !this.#rejoinNeeded
   }
 
@@ -245,22 +221,7 @@ export class ClassicGroupMember {
     const owned = this.#subs.assignedPartitions()
     const lost = this.#generationId < 0
     if (!lost) await this.#host.commitBeforeRevoke()
-    if (owned.length === 0) return
-    if (lost) {
-      await this.#invoke('onPartitionsLost', owned)
-      this.#subs.assignFromGroup([])
-    } else if (this.#o.protocol === 'eager') {
-      await this.#invoke('onPartitionsRevoked', owned)
-      this.#subs.assignFromGroup([])
-    } else {
-      // cooperative: only partitions of topics we no longer subscribe to go now
-      const gone = owned.filter((tp) => !this.#subs.topics.has(tp.topic))
-      if (gone.length > 0) {
-        await this.#invoke('onPartitionsRevoked', gone)
-        const goneKeys = new Set(gone.map((tp) => tpKey(tp.topic, tp.partition)))
-        this.#subs.assignFromGroup(owned.filter((tp) => !goneKeys.has(tpKey(tp.topic, tp.partition))))
-      }
-    }
+    await this.#callbacks.beforeJoin(owned, lost)
   }
 
   async #onJoinComplete(outcome: JoinOutcome): Promise<void> {
@@ -286,26 +247,7 @@ export class ClassicGroupMember {
     }
     this.#state = 'stable'
     this.#takeSnapshot(outcome.groupTopics)
-    const owned = this.#subs.assignedPartitions()
-    const newKeys = new Set(received.partitions.map((tp) => tpKey(tp.topic, tp.partition)))
-    const ownedKeys = new Set(owned.map((tp) => tpKey(tp.topic, tp.partition)))
-    const added = received.partitions.filter((tp) => !ownedKeys.has(tpKey(tp.topic, tp.partition)))
-    if (this.#o.protocol === 'cooperative') {
-      const revoked = owned.filter((tp) => !newKeys.has(tpKey(tp.topic, tp.partition)))
-      if (revoked.length > 0) {
-        for (const tp of revoked) {
-          const s = this.#subs.state(tp)
-          if (s !== undefined) s.pendingRevocation = true
-        }
-        await this.#invoke('onPartitionsRevoked', revoked)
-        this.requestRejoin('partitions were revoked (cooperative rebalance)')
-      }
-      this.#subs.assignFromGroup(received.partitions)
-      await this.#invoke('onPartitionsAssigned', added)
-    } else {
-      this.#subs.assignFromGroup(received.partitions)
-      await this.#invoke('onPartitionsAssigned', added)
-    }
+    await this.#callbacks.afterSync(received.partitions, (reason) => this.requestRejoin(reason))
     safeLog(this.#logger, 'info', 'joined the group', {
       groupId: this.#o.groupId,
       generationId: outcome.generationId,
@@ -325,26 +267,6 @@ export class ClassicGroupMember {
     }
   }
 
-  async #invoke(method: 'onPartitionsRevoked' | 'onPartitionsAssigned' | 'onPartitionsLost', partitions: TopicPartition[]): Promise<void> {
-    const listener = this.#subs.listener
-    // Java calls onPartitionsAssigned even with nothing added; the others only when there is something
-    if (listener === null || (partitions.length === 0 && method !== 'onPartitionsAssigned')) return
-    const fn = listener[method]
-    if (typeof fn !== 'function') {
-      // no onPartitionsLost: Java falls back to onPartitionsRevoked
-      if (method === 'onPartitionsLost' && typeof listener.onPartitionsRevoked === 'function') {
-        return this.#invoke('onPartitionsRevoked', partitions)
-      }
-      return
-    }
-    try {
-      await fn.call(listener, [...partitions].sort(compareTp))
-    } catch (err) {
-      safeLog(this.#logger, 'error', `rebalance listener ${method} threw`, { error: String(err) })
-      this.#listenerError ??= err
-    }
-  }
-
   // ---- JoinGroup / SyncGroup ----------------------------------------------------------------
 
   async #joinAndSync(): Promise<JoinOutcome> {
@@ -356,7 +278,7 @@ export class ClassicGroupMember {
       this.#throwIfFailed()
       this.#state = 'preparing'
       this.#rejoinNeeded = false
-      this.#stopHeartbeats()
+      this.#heartbeats.stop()
       let join: JoinGroupResponse
       try {
         join = await this.#sendJoin()
@@ -378,7 +300,7 @@ export class ClassicGroupMember {
       this.#memberId = join.memberId
       this.#protocolName = join.protocolName
       this.#state = 'completing'
-      this.#scheduleHeartbeat(this.#o.heartbeatIntervalMs)
+      this.#heartbeats.schedule(this.#o.heartbeatIntervalMs)
       const protocolName = join.protocolName ?? ''
       let assignments: { memberId: string; assignment: Buffer }[] = []
       let groupTopics: Set<string> | null = null
@@ -457,7 +379,7 @@ export class ClassicGroupMember {
     } else if (code === ErrorCode.COORDINATOR_NOT_AVAILABLE || code === ErrorCode.NOT_COORDINATOR) {
       this.#port.invalidateCoordinator()
     } else if (code === ErrorCode.FENCED_INSTANCE_ID) {
-      this.#setFatal(new FencedError(`groupInstanceId "${this.#o.groupInstanceId}" is in use by another member`, { cause: new ProtocolError(code) }))
+      this.#setFatal(fencedInstanceError(this.#o.groupInstanceId, code))
       return
     } else if (FATAL_JOIN_ERRORS.has(code) || !(code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS || code === ErrorCode.REBALANCE_IN_PROGRESS)) {
       this.#setFatal(new ProtocolError(code, `JoinGroup for group "${this.#o.groupId}"`))
@@ -477,7 +399,7 @@ export class ClassicGroupMember {
     } else if (code === ErrorCode.COORDINATOR_NOT_AVAILABLE || code === ErrorCode.NOT_COORDINATOR) {
       this.#port.invalidateCoordinator()
     } else if (code === ErrorCode.FENCED_INSTANCE_ID) {
-      this.#setFatal(new FencedError(`groupInstanceId "${this.#o.groupInstanceId}" is in use by another member`, { cause: new ProtocolError(code) }))
+      this.#setFatal(fencedInstanceError(this.#o.groupInstanceId, code))
       return
     } else if (code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) {
       this.#setFatal(new ProtocolError(code, `SyncGroup for group "${this.#o.groupId}"`))
@@ -519,7 +441,7 @@ export class ClassicGroupMember {
 
   #setFatal(err: Error): void {
     this.#fatal ??= err
-    this.#stopHeartbeats()
+    this.#heartbeats.stop()
     this.#host.wake()
   }
 
@@ -529,88 +451,8 @@ export class ClassicGroupMember {
     this.#generationId = -1
     if (resetMemberId) this.#memberId = ''
     this.#state = 'unjoined'
-    this.#stopHeartbeats()
+    this.#heartbeats.stop()
     this.requestRejoin(reason)
-  }
-
-  // ---- heartbeats ---------------------------------------------------------------------------
-
-  #scheduleHeartbeat(delayMs: number): void {
-    this.#clock.clearTimeout(this.#heartbeatTimer)
-    if (this.#closed) return
-    this.#heartbeatTimer = this.#clock.setTimeout(() => {
-      this.#heartbeatTimer = undefined
-      this.#heartbeat()
-    }, delayMs)
-  }
-
-  #stopHeartbeats(): void {
-    this.#clock.clearTimeout(this.#heartbeatTimer)
-    this.#heartbeatTimer = undefined
-  }
-
-  #heartbeat(): void {
-    if (this.#closed || (this.#state !== 'stable' && this.#state !== 'completing')) return
-    if (this.#heartbeatInFlight) {
-      // the previous one (maybe of an older generation) is still out: try again shortly
-      this.#scheduleHeartbeat(this.#o.retryBackoffMs)
-      return
-    }
-    if (this.#clock.now() - this.#lastPollMs > this.#o.maxPollIntervalMs) {
-      safeLog(this.#logger, 'warn', 'poll() was not called within maxPollIntervalMs: leaving the group', {
-        groupId: this.#o.groupId,
-        maxPollIntervalMs: this.#o.maxPollIntervalMs,
-      })
-      void this.#leave('consumer poll timeout has expired')
-      return
-    }
-    const generationId = this.#generationId
-    const memberId = this.#memberId
-    this.#heartbeatInFlight = true
-    this.#port
-      .send(HeartbeatApi, () => ({ groupId: this.#o.groupId, generationId, memberId, groupInstanceId: this.#o.groupInstanceId }), {
-        timeoutMs: this.#o.requestTimeoutMs,
-      })
-      .then(
-        (response) => this.#onHeartbeat(response.errorCode, generationId),
-        (err: unknown) => {
-          safeLog(this.#logger, 'debug', 'heartbeat failed', { groupId: this.#o.groupId, error: String(err) })
-          this.#port.invalidateCoordinator()
-          if (this.#generationId === generationId) this.#scheduleHeartbeat(this.#o.retryBackoffMs)
-        },
-      )
-      .finally(() => {
-        this.#heartbeatInFlight = false
-      })
-  }
-
-  #onHeartbeat(code: number, generationId: number): void {
-    if (this.#closed || this.#generationId !== generationId) return // a newer generation has its own heartbeats
-    switch (code) {
-      case ErrorCode.NONE:
-        break
-      case ErrorCode.REBALANCE_IN_PROGRESS:
-        if (this.#state === 'stable') this.requestRejoin('the group is rebalancing')
-        break
-      case ErrorCode.ILLEGAL_GENERATION:
-      case ErrorCode.UNKNOWN_MEMBER_ID:
-        this.#resetGeneration(code === ErrorCode.UNKNOWN_MEMBER_ID, `heartbeat answered ${code === ErrorCode.UNKNOWN_MEMBER_ID ? 'UNKNOWN_MEMBER_ID' : 'ILLEGAL_GENERATION'}`)
-        return
-      case ErrorCode.FENCED_INSTANCE_ID:
-        this.#setFatal(new FencedError(`groupInstanceId "${this.#o.groupInstanceId}" is in use by another member`, { cause: new ProtocolError(code) }))
-        return
-      case ErrorCode.NOT_COORDINATOR:
-      case ErrorCode.COORDINATOR_NOT_AVAILABLE:
-        this.#port.invalidateCoordinator()
-        this.#scheduleHeartbeat(this.#o.retryBackoffMs)
-        return
-      case ErrorCode.COORDINATOR_LOAD_IN_PROGRESS:
-        this.#scheduleHeartbeat(this.#o.retryBackoffMs)
-        return
-      default:
-        safeLog(this.#logger, 'warn', 'unexpected heartbeat error', { groupId: this.#o.groupId, error: code })
-    }
-    this.#scheduleHeartbeat(this.#o.heartbeatIntervalMs)
   }
 
   // ---- leaving ------------------------------------------------------------------------------
@@ -622,7 +464,7 @@ export class ClassicGroupMember {
     this.#generationId = -1
     this.#memberId = ''
     this.#state = 'unjoined'
-    this.#stopHeartbeats()
+    this.#heartbeats.stop()
     this.#rejoinNeeded = true
     this.#host.wake()
     if (!wasMember || this.#o.groupInstanceId !== null) return
@@ -646,12 +488,7 @@ export class ClassicGroupMember {
    * gone), then LeaveGroup. The caller commits before.
    */
   async leaveGroup(reason: string): Promise<void> {
-    const owned = this.#subs.assignedPartitions()
-    if (owned.length > 0) {
-      await this.#invoke(this.#generationId < 0 ? 'onPartitionsLost' : 'onPartitionsRevoked', owned)
-      if (this.#subs.usesGroupAssignment) this.#subs.assignFromGroup([])
-    }
-    this.#listenerError = null
+    await this.#callbacks.beforeLeave(this.#generationId < 0)
     if (this.#joinTask !== null) {
       // a round in flight: let it finish or fail quietly; we leave with whatever id we have
       this.#joinTask = null
@@ -663,7 +500,7 @@ export class ClassicGroupMember {
   /** Stops timers and pending backoffs. Idempotent. */
   close(): void {
     this.#closed = true
-    this.#stopHeartbeats()
+    this.#heartbeats.close()
     this.#abort.abort()
   }
 }
