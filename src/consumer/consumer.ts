@@ -1,19 +1,19 @@
 // The Consumer facade (API.md "Consumer: write consumers with manual commit"; Java KafkaConsumer
 // semantics): subscribe/assign, poll() → ConsumerRecords, commits, seeks, offset lookups,
 // pause/resume, wakeup, close, and `for await (const records of consumer)`. It wires the
-// subscription state, fetcher, position updater, offsets and the classic group member over one
-// Cluster. Built by the Kafka facade (client.ts) as new Consumer(cluster, clientOptions, options).
+// subscription state, fetcher, position updater, commits (commit-manager.ts), topic discovery and
+// the classic group member over one Cluster. Built by client.ts: new Consumer(cluster, clientOptions, options).
 // Invariants: one poll() at a time; rebalance callbacks run only inside poll(), unsubscribe() and
 // close(); commitAsync settles its promise and its callback from one outcome, once; after close()
 // every call rejects with ClosedError and no timer or socket of ours is left.
 import type { Cluster } from '../cluster/cluster.js'
 import type { ResolvedClientOptions } from '../client-options.js'
-import { ClosedError, CommitFailedError, ConfigError, KafkaClientError, ProtocolError, UnsupportedVersionError } from '../errors.js'
+import { ClosedError, ConfigError, KafkaClientError, UnsupportedVersionError } from '../errors.js'
 import { type Logger, safeLog } from '../network/logger.js'
-import { ErrorCode } from '../protocol/generated/error-table.js'
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js'
 import { commonProtocol } from './assignors/index.js'
 import { type CommitInput, toCommitMap } from './commit-input.js'
+import { type CommitCallback, CommitManager } from './commit-manager.js'
 import { ConsumerRecords } from './consumer-records.js'
 import { IllegalStateError } from './errors.js'
 import { Fetcher } from './fetcher.js'
@@ -21,20 +21,21 @@ import { ClassicGroupMember } from './group/classic-member.js'
 import { clusterGroupPort, type GroupPort } from './group/group-port.js'
 import { ConsumerInterceptorChain } from './interceptors.js'
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, listOffsets } from './list-offsets.js'
-import { type CommitIdentity, commitOnce, fetchCommitted, isRetriableCommitError } from './offsets.js'
 import { type ConsumerOptions, type ResolvedConsumerOptions, resolveConsumerOptions } from './options.js'
 import { PollSignals } from './poll-signals.js'
 import { PositionUpdater } from './position-updater.js'
 import { SubscriptionState } from './subscription-state.js'
+import { TopicDiscovery } from './topic-discovery.js'
 import { TopicPartitionMap } from './topic-partition-map.js'
-import type {
-  ConsumerGroupMetadata,
-  ConsumerRebalanceListener,
-  DefaultKey,
-  DefaultValue,
-  OffsetAndMetadata,
-  OffsetAndTimestamp,
-  TopicPartition,
+import {
+  checkTp,
+  type ConsumerGroupMetadata,
+  type ConsumerRebalanceListener,
+  type DefaultKey,
+  type DefaultValue,
+  type OffsetAndMetadata,
+  type OffsetAndTimestamp,
+  type TopicPartition,
 } from './types.js'
 
 export interface ConsumerDeps {
@@ -44,8 +45,6 @@ export interface ConsumerDeps {
   /** test hook: how to reach the group coordinator */
   readonly groupPort?: GroupPort
 }
-
-export type CommitCallback = (err: Error | null, offsets: TopicPartitionMap<OffsetAndMetadata>) => void
 
 export interface TimeoutOptions {
   readonly timeoutMs?: number
@@ -68,13 +67,12 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
   readonly #port: GroupPort | null
   readonly #member: ClassicGroupMember | null
   readonly #interceptors: ConsumerInterceptorChain<K, V>
+  readonly #commits: CommitManager
+  readonly #topics: TopicDiscovery
   #state: 'open' | 'closing' | 'closed' = 'open'
   #closePromise: Promise<void> | null = null
   #polling = false
   readonly #signals: PollSignals
-  #nextAutoCommitMs: number
-  #nextPatternRefreshMs = 0
-  #patternRefresh: Promise<void> | null = null
 
   constructor(cluster: Cluster, clientOptions: ResolvedClientOptions, options: ConsumerOptions<K, V> = {}, deps: ConsumerDeps = {}) {
     this.options = resolveConsumerOptions<K, V>(options, clientOptions)
@@ -95,6 +93,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
     this.#port = o.groupId === null ? null : (deps.groupPort ?? clusterGroupPort(cluster, o.groupId, o.defaultApiTimeoutMs))
     this.#positions = new PositionUpdater(cluster, this.#subs, this.#port, o as ResolvedConsumerOptions<unknown, unknown>, this.#clock, onChange)
     this.#interceptors = new ConsumerInterceptorChain(o.interceptors, this.#logger)
+    this.#topics = new TopicDiscovery(cluster, this.#subs, o, this.#clock, this.#logger, (reason) => this.#member?.requestRejoin(reason))
     this.#member =
       o.groupId === null || this.#port === null
         ? null
@@ -117,14 +116,23 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
             this.#subs,
             {
               clusterView: { partitionCount: (topic) => cluster.metadata.partitionCount(topic) },
-              refreshTopics: (topics) => this.#refreshTopics(topics),
-              commitBeforeRevoke: () => this.#autoCommitSync('before a rebalance'),
+              refreshTopics: (topics) => this.#topics.refreshTopics(topics),
+              commitBeforeRevoke: () => this.#commits.autoCommitSync('before a rebalance'),
               wake: onChange,
             },
             this.#clock,
             this.#logger,
           )
-    this.#nextAutoCommitMs = this.#clock.now() + o.autoCommitIntervalMs
+    this.#commits = new CommitManager(o, {
+      cluster,
+      port: this.#port,
+      member: this.#member,
+      subs: this.#subs,
+      interceptors: this.#interceptors,
+      clock: this.#clock,
+      logger: this.#logger,
+      checkOpen: () => this.#checkOpen(),
+    })
     cluster.metadata.onUpdate(() => {
       if (this.#state !== 'open') return
       this.#member?.checkMetadata()
@@ -146,7 +154,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
     }
     if (topics instanceof RegExp) {
       this.#subs.subscribePattern(topics, listener ?? null)
-      this.#nextPatternRefreshMs = 0
+      this.#topics.refreshPatternSoon()
       this.#member?.requestRejoin('subscribed to a pattern')
       return
     }
@@ -218,8 +226,8 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
       for (;;) {
         this.#signals.throwIfWokenUp()
         if (this.#state !== 'open') throw new ClosedError('consumer closed')
-        this.#maybeAutoCommit()
-        if (this.#subs.type === 'pattern') await this.#maybeRefreshPattern()
+        this.#commits.maybeAutoCommit()
+        if (this.#subs.type === 'pattern') await this.#topics.maybeRefreshPattern()
         if (this.#member !== null && this.#subs.usesGroupAssignment) {
           const stable = await this.#signals.withInterrupt((interrupt) => this.#member!.ensureActiveGroup(deadlineMs, interrupt))
           if (!stable) {
@@ -271,7 +279,7 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
   async commitSync(offsets?: CommitInput, options: TimeoutOptions = {}): Promise<TopicPartitionMap<OffsetAndMetadata>> {
     this.#checkOpen()
     const map = offsets === undefined ? this.#subs.allConsumed() : toCommitMap(offsets)
-    await this.#signals.interruptibly(this.#commit(map, true, options.timeoutMs ?? this.options.defaultApiTimeoutMs))
+    await this.#signals.interruptibly(this.#commits.commit(map, true, options.timeoutMs ?? this.options.defaultApiTimeoutMs))
     return map
   }
 
@@ -284,103 +292,13 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
     offsetsOrCallback?: CommitInput | CommitCallback,
     maybeCallback?: CommitCallback,
   ): Promise<TopicPartitionMap<OffsetAndMetadata>> {
-    const callback = typeof offsetsOrCallback === 'function' ? offsetsOrCallback : maybeCallback
-    const input = typeof offsetsOrCallback === 'function' ? undefined : offsetsOrCallback
-    let map = new TopicPartitionMap<OffsetAndMetadata>()
-    let promise: Promise<TopicPartitionMap<OffsetAndMetadata>>
-    try {
-      this.#checkOpen()
-      map = input === undefined ? this.#subs.allConsumed() : toCommitMap(input)
-      const committed = map
-      promise = this.#commit(committed, false, this.options.requestTimeoutMs).then(() => committed)
-    } catch (err) {
-      promise = Promise.reject(err)
-    }
-    if (callback !== undefined) {
-      if (typeof callback !== 'function') {
-        promise.catch(noop)
-        return Promise.reject(new ConfigError('commitAsync callback must be a function'))
-      }
-      const offsets = map
-      promise.then(
-        (m) => this.#callCommitCallback(callback, null, m),
-        (err: unknown) => this.#callCommitCallback(callback, err instanceof Error ? err : new KafkaClientError('COMMIT_FAILED', String(err)), offsets),
-      )
-      promise.catch(noop)
-    }
-    return promise
-  }
-
-  #callCommitCallback(callback: CommitCallback, err: Error | null, offsets: TopicPartitionMap<OffsetAndMetadata>): void {
-    try {
-      callback(err, offsets)
-    } catch (cbErr) {
-      safeLog(this.#logger, 'error', 'commitAsync callback threw', { error: String(cbErr) })
-    }
-  }
-
-  async #commit(offsets: TopicPartitionMap<OffsetAndMetadata>, retry: boolean, timeoutMs: number): Promise<void> {
-    const groupId = this.options.groupId
-    if (groupId === null || this.#port === null) throw new ConfigError('committing offsets needs a groupId')
-    if (offsets.size === 0) return
-    const port = this.#port
-    const attempt = () => commitOnce(port, groupId, this.#commitIdentity(), offsets, this.#member)
-    if (retry) {
-      await this.#cluster.retry(attempt, { timeoutMs, isRetriable: isRetriableCommitError, operation: `OffsetCommit for group "${groupId}"` })
-    } else {
-      await attempt()
-    }
-    this.#interceptors.onCommit(offsets)
-  }
-
-  #commitIdentity(): CommitIdentity {
-    if (this.#member === null || !this.#subs.usesGroupAssignment) return { generationId: -1, memberId: '', groupInstanceId: null }
-    const stable = this.#member.stableGeneration()
-    if (stable !== null) return stable
-    if (this.#member.rebalanceInProgress) {
-      throw new CommitFailedError('a rebalance is in progress: poll() to complete it, then commit what is still assigned', {
-        cause: new ProtocolError(ErrorCode.REBALANCE_IN_PROGRESS),
-      })
-    }
-    throw new CommitFailedError('this consumer is not an active member of the group (poll() to join); the commit was not sent')
-  }
-
-  /** What the member commits right before revoking (eager) and on close, when auto-commit is on. */
-  async #autoCommitSync(when: string): Promise<void> {
-    if (!this.options.enableAutoCommit) return
-    try {
-      await this.#commit(this.#subs.allConsumed(), true, this.options.defaultApiTimeoutMs)
-    } catch (err) {
-      safeLog(this.#logger, 'warn', `auto-commit ${when} failed`, { error: String(err) })
-    }
-  }
-
-  #maybeAutoCommit(): void {
-    if (!this.options.enableAutoCommit || this.#member === null) return
-    const now = this.#clock.now()
-    if (now < this.#nextAutoCommitMs) return
-    this.#nextAutoCommitMs = now + this.options.autoCommitIntervalMs
-    if (this.#subs.usesGroupAssignment && this.#member.stableGeneration() === null) return
-    const offsets = this.#subs.allConsumed()
-    if (offsets.size === 0) return
-    this.#commit(offsets, false, this.options.requestTimeoutMs).catch((err: unknown) => {
-      safeLog(this.#logger, 'warn', 'auto-commit failed', { error: String(err) })
-    })
+    return this.#commits.commitAsync(offsetsOrCallback, maybeCallback)
   }
 
   /** The last committed offset per partition (null: none), from the coordinator. */
   async committed(partitions: readonly TopicPartition[], options: TimeoutOptions = {}): Promise<TopicPartitionMap<OffsetAndMetadata | null>> {
     this.#checkOpen()
-    const groupId = this.options.groupId
-    if (groupId === null || this.#port === null) throw new ConfigError('committed() needs a groupId')
-    for (const tp of partitions) checkTp(tp)
-    const port = this.#port
-    return this.#signals.interruptibly(
-      this.#cluster.retry(() => fetchCommitted(port, groupId, partitions, this.options.isolationLevel === 'read_committed'), {
-        timeoutMs: options.timeoutMs ?? this.options.defaultApiTimeoutMs,
-        operation: 'OffsetFetch',
-      }),
-    )
+    return this.#signals.interruptibly(this.#commits.committed(partitions, options.timeoutMs ?? this.options.defaultApiTimeoutMs))
   }
 
   // ---- positions ----------------------------------------------------------------------------
@@ -520,10 +438,10 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
     const orderly = (async () => {
       if (this.#member === null) return
       if (this.#subs.type === 'assigned') {
-        await this.#autoCommitSync('on close')
+        await this.#commits.autoCommitSync('on close')
         return
       }
-      if (this.#member.stableGeneration() !== null) await this.#autoCommitSync('on close')
+      if (this.#member.stableGeneration() !== null) await this.#commits.autoCommitSync('on close')
       if (this.#subs.usesGroupAssignment) await this.#member.leaveGroup('the consumer is being closed')
     })()
     let timer: TimerHandle | undefined
@@ -557,52 +475,4 @@ export class Consumer<K = DefaultKey, V = DefaultValue> implements AsyncIterable
     this.#signals.notify()
   }
 
-  async #refreshTopics(topics: ReadonlySet<string>): Promise<void> {
-    this.#cluster.metadata.addTopics(topics)
-    try {
-      await this.#cluster.metadata.refresh()
-    } catch (err) {
-      safeLog(this.#logger, 'warn', 'metadata refresh for the group assignment failed', { error: String(err) })
-    }
-  }
-
-  async #maybeRefreshPattern(): Promise<void> {
-    const now = this.#clock.now()
-    if (now < this.#nextPatternRefreshMs && this.#patternRefresh === null) return
-    this.#patternRefresh ??= (async () => {
-      try {
-        const all = await this.#cluster.metadata.fetchAllTopics()
-        const pattern = this.#subs.pattern
-        if (pattern === null) return
-        const matched = all
-          .filter((t) => !(this.options.excludeInternalTopics && t.isInternal))
-          .map((t) => t.name)
-          .filter((name) => {
-            pattern.lastIndex = 0
-            return pattern.test(name)
-          })
-        this.#nextPatternRefreshMs = this.#clock.now() + this.#cluster.options.metadataMaxAgeMs
-        if (this.#subs.setMatchedTopics(matched)) {
-          this.#cluster.metadata.addTopics(matched)
-          this.#member?.requestRejoin('the topics matching the subscription pattern changed')
-        }
-      } catch (err) {
-        this.#nextPatternRefreshMs = this.#clock.now() + this.options.retryBackoffMs
-        safeLog(this.#logger, 'warn', 'listing topics for the pattern subscription failed', { error: String(err) })
-      } finally {
-        this.#patternRefresh = null
-      }
-    })()
-    await this.#patternRefresh
-  }
-}
-
-function checkTp(tp: unknown): asserts tp is TopicPartition {
-  const t = tp as TopicPartition
-  if (typeof tp !== 'object' || tp === null || typeof t.topic !== 'string' || t.topic.length === 0) {
-    throw new ConfigError(`expected { topic, partition } (got ${JSON.stringify(tp)})`)
-  }
-  if (typeof t.partition !== 'number' || !Number.isInteger(t.partition) || t.partition < 0) {
-    throw new ConfigError(`partition of ${t.topic} must be an integer >= 0 (got ${String(t.partition)})`)
-  }
 }

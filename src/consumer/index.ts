@@ -18,7 +18,8 @@ export type {
   ReceivedAssignment,
 } from './assignors/types.js'
 export { type CommitInput, nextOffsets } from './commit-input.js'
-export { type CommitCallback, Consumer, type ConsumerDeps, type TimeoutOptions } from './consumer.js'
+export type { CommitCallback } from './commit-manager.js'
+export { Consumer, type ConsumerDeps, type TimeoutOptions } from './consumer.js'
 export { ConsumerRecords } from './consumer-records.js'
 export { bufferDeserializer, type Deserializer, jsonDeserializer, stringDeserializer } from './deserializers.js'
 export {

@@ -1,8 +1,9 @@
 // Public shapes of the consumer API (API.md "Consumer"): topic partitions, offsets with metadata,
-// delivered records, rebalance listeners and group metadata. Shared by every consumer module and
-// re-exported by index.ts. Offsets are bigint; timestamps are numbers (ms). A ConsumerRecord is a
-// class instance so commitSync(records) can tell a record (commit offset + 1n) from an explicit
-// offset (commit as given) without guessing from field names.
+// delivered records, rebalance listeners, group metadata, and checkTp (validates a user-supplied
+// TopicPartition). Shared by every consumer module and re-exported by index.ts. Offsets are
+// bigint; timestamps are numbers (ms). A ConsumerRecord is a class instance so commitSync(records)
+// can tell a record (commit offset + 1n) from an explicit offset (commit as given).
+import { ConfigError } from '../errors.js'
 import type { RecordHeader } from '../protocol/records/types.js'
 
 export type { RecordHeader } from '../protocol/records/types.js'
@@ -94,4 +95,15 @@ export function formatTp(tp: TopicPartition): string {
 /** Sort order used throughout: topic, then partition. */
 export function compareTp(a: TopicPartition, b: TopicPartition): number {
   return a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : a.partition - b.partition
+}
+
+/** Validates a user-supplied { topic, partition } (ConfigError otherwise). */
+export function checkTp(tp: unknown): asserts tp is TopicPartition {
+  const t = tp as TopicPartition
+  if (typeof tp !== 'object' || tp === null || typeof t.topic !== 'string' || t.topic.length === 0) {
+    throw new ConfigError(`expected { topic, partition } (got ${JSON.stringify(tp)})`)
+  }
+  if (typeof t.partition !== 'number' || !Number.isInteger(t.partition) || t.partition < 0) {
+    throw new ConfigError(`partition of ${t.topic} must be an integer >= 0 (got ${String(t.partition)})`)
+  }
 }
