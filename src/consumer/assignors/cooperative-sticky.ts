@@ -4,14 +4,15 @@
 // follow-up rebalance hands it over. userData is the int32 generation (NOTES §g.1).
 import { Reader } from '../../protocol/primitives/reader.js'
 import { type TopicPartition, tpKey } from '../types.js'
-import { type OwnedClaim, stickyAssign, toAssignments } from './sticky.js'
-import type {
-  AssignmentMetadata,
-  ClusterView,
-  ConsumerPartitionAssignor,
-  MemberAssignment,
-  MemberSubscription,
-  ReceivedAssignment,
+import { type OwnedClaim, stickyAssign } from './sticky.js'
+import {
+  type AssignmentMetadata,
+  type ClusterView,
+  type ConsumerPartitionAssignor,
+  type MemberAssignment,
+  type MemberSubscription,
+  type ReceivedAssignment,
+  toAssignments,
 } from './types.js'
 
 export class CooperativeStickyAssignor implements ConsumerPartitionAssignor {

@@ -9,6 +9,7 @@ import {
   type MemberAssignment,
   type MemberSubscription,
   subscribedTopics,
+  toAssignments,
 } from './types.js'
 
 export class RangeAssignor implements ConsumerPartitionAssignor {
@@ -32,8 +33,6 @@ export class RangeAssignor implements ConsumerPartitionAssignor {
         for (let p = start; p < start + length; p++) list.push({ topic, partition: p })
       }
     }
-    const result = new Map<string, MemberAssignment>()
-    for (const [id, partitions] of out) result.set(id, { partitions })
-    return result
+    return toAssignments(members, out)
   }
 }

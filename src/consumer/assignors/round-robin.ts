@@ -9,6 +9,7 @@ import {
   type MemberAssignment,
   type MemberSubscription,
   subscribedTopics,
+  toAssignments,
 } from './types.js'
 
 export class RoundRobinAssignor implements ConsumerPartitionAssignor {
@@ -34,8 +35,6 @@ export class RoundRobinAssignor implements ConsumerPartitionAssignor {
         }
       }
     }
-    const result = new Map<string, MemberAssignment>()
-    for (const [id, partitions] of out) result.set(id, { partitions })
-    return result
+    return toAssignments(members, out)
   }
 }

@@ -15,6 +15,7 @@ import {
   type MemberAssignment,
   type MemberSubscription,
   type ReceivedAssignment,
+  toAssignments,
 } from './types.js'
 
 /** What each member claims to own, and in which generation. */
@@ -245,13 +246,4 @@ export class StickyAssignor implements ConsumerPartitionAssignor {
     this.memberAssignment = assignment.partitions.slice()
     this.generationId = metadata.generationId
   }
-}
-
-export function toAssignments(
-  members: ReadonlyMap<string, MemberSubscription>,
-  result: ReadonlyMap<string, TopicPartition[]>,
-): Map<string, MemberAssignment> {
-  const out = new Map<string, MemberAssignment>()
-  for (const id of members.keys()) out.set(id, { partitions: result.get(id) ?? [] })
-  return out
 }

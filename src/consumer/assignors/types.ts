@@ -77,3 +77,13 @@ export function subscribedTopics(cluster: ClusterView, members: ReadonlyMap<stri
   for (const m of members.values()) for (const t of m.topics) if (cluster.partitionCount(t) !== undefined) topics.add(t)
   return [...topics].sort(cmp)
 }
+
+/** Every member's share as a MemberAssignment (members missing from `result` get nothing). */
+export function toAssignments(
+  members: ReadonlyMap<string, MemberSubscription>,
+  result: ReadonlyMap<string, TopicPartition[]>,
+): Map<string, MemberAssignment> {
+  const out = new Map<string, MemberAssignment>()
+  for (const id of members.keys()) out.set(id, { partitions: result.get(id) ?? [] })
+  return out
+}
