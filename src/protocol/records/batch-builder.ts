@@ -7,6 +7,7 @@
 import { KafkaClientError } from '../../errors.js'
 import { crc32c } from '../primitives/crc32c.js'
 import { type CompressionCodec, CompressionCodecId, compress, compressSync } from './compression/index.js'
+import { lz4CompressTransient } from './compression/lz4.js'
 import {
   BATCH_HEADER_BYTES,
   BatchAttribute,
@@ -42,8 +43,29 @@ export interface RecordBatchBuilderOptions {
 }
 
 const NO_HEADERS: readonly RecordHeaderInput[] = []
+const EMPTY = Buffer.alloc(0)
 /** Reused scratch for header-key UTF-8 lengths between measuring and writing a record. */
 let keyLens: number[] = []
+
+/**
+ * Records buffers of compressed builders, free again once compression copied their bytes out:
+ * the next builder of the same capacity takes one instead of allocating (a producer opens a
+ * batchSize buffer per batch). Uncompressed builds hand their buffer out, so it never comes back.
+ */
+const spareBuffers: Buffer[] = []
+const MAX_SPARE_BUFFERS = 4
+
+function takeBuffer(size: number): Buffer {
+  for (let i = spareBuffers.length - 1; i >= 0; i--) {
+    const b = spareBuffers[i]!
+    if (b.length === size) {
+      spareBuffers[i] = spareBuffers[spareBuffers.length - 1]!
+      spareBuffers.pop()
+      return b
+    }
+  }
+  return Buffer.allocUnsafe(size)
+}
 
 function invalidRecord(message: string): KafkaClientError {
   return new KafkaClientError('INVALID_RECORD', message)
@@ -80,7 +102,7 @@ export class RecordBatchBuilder {
     this.#baseOffset = options.baseOffset ?? 0n
     this.#partitionLeaderEpoch = options.partitionLeaderEpoch ?? -1
     this.#ratio = options.estimatedCompressionRatio ?? 1
-    this.#buf = Buffer.allocUnsafe(Math.max(BATCH_HEADER_BYTES + 64, options.initialCapacityBytes ?? 512))
+    this.#buf = takeBuffer(Math.max(BATCH_HEADER_BYTES + 64, options.initialCapacityBytes ?? 512))
   }
 
   get recordCount(): number {
@@ -147,7 +169,13 @@ export class RecordBatchBuilder {
     this.#built = true
     if (this.compression === 'none') return this.#finishUncompressed(state)
     const payload = this.#buf.subarray(BATCH_HEADER_BYTES, this.#pos)
-    return this.#finishCompressed(compressSync(this.compression, payload, { level: this.#level }), state)
+    // lz4 goes through a reused output buffer: #finishCompressed copies it out at once
+    const compressed =
+      this.compression === 'lz4' ? lz4CompressTransient(payload) : compressSync(this.compression, payload, { level: this.#level })
+    const out = this.#finishCompressed(compressed, state)
+    if (spareBuffers.length < MAX_SPARE_BUFFERS) spareBuffers.push(this.#buf)
+    this.#buf = EMPTY
+    return out
   }
 
   #checkOpen(): void {

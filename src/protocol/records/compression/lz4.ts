@@ -83,14 +83,21 @@ const KAFKA_FRAME_HEADER = Buffer.from([0x04, 0x22, 0x4d, 0x18, 0x60, 0x40, 0x82
 const BLOCK_BYTES = 64 * 1024
 const UNCOMPRESSED_BIT = 0x80000000
 
-export function lz4Compress(data: Uint8Array, backend: Lz4BlockBackend = defaultBackend): Buffer {
-  const blocks = Math.ceil(data.length / BLOCK_BYTES)
-  const maxBlock = Math.max(backend.compressBound(BLOCK_BYTES), BLOCK_BYTES)
-  const out = Buffer.allocUnsafe(KAFKA_FRAME_HEADER.length + blocks * (4 + maxBlock) + 4)
+/** Largest frame lz4Compress can write for `length` input bytes. */
+function frameBound(length: number, backend: Lz4BlockBackend): number {
+  const full = Math.floor(length / BLOCK_BYTES)
+  const rest = length - full * BLOCK_BYTES
+  const blockBound = (n: number) => 4 + Math.max(backend.compressBound(n), n)
+  return KAFKA_FRAME_HEADER.length + full * blockBound(BLOCK_BYTES) + (rest > 0 ? blockBound(rest) : 0) + 4
+}
+
+/** Writes the frame of `data` into `out` (at least frameBound bytes); returns its length. */
+function compressFrame(data: Uint8Array, out: Buffer, backend: Lz4BlockBackend): number {
   KAFKA_FRAME_HEADER.copy(out, 0)
   let pos = KAFKA_FRAME_HEADER.length
   for (let i = 0; i < data.length; i += BLOCK_BYTES) {
     const chunk = data.subarray(i, Math.min(i + BLOCK_BYTES, data.length))
+    const maxBlock = Math.max(backend.compressBound(chunk.length), chunk.length)
     const size = backend.compress(chunk, out, pos + 4, pos + 4 + maxBlock)
     if (size > 0 && size < chunk.length) {
       out.writeUInt32LE(size, pos)
@@ -103,7 +110,25 @@ export function lz4Compress(data: Uint8Array, backend: Lz4BlockBackend = default
     }
   }
   out.writeUInt32LE(0, pos)
-  return out.subarray(0, pos + 4)
+  return pos + 4
+}
+
+export function lz4Compress(data: Uint8Array, backend: Lz4BlockBackend = defaultBackend): Buffer {
+  const out = Buffer.allocUnsafe(frameBound(data.length, backend))
+  return out.subarray(0, compressFrame(data, out, backend))
+}
+
+let frameScratch: Buffer = Buffer.alloc(0)
+
+/**
+ * lz4Compress into a reused buffer: the result is valid only until the next call (the record
+ * batch builder copies it at once). Saves a worst-case-sized allocation per batch.
+ */
+export function lz4CompressTransient(data: Uint8Array, backend: Lz4BlockBackend = defaultBackend): Buffer {
+  const bound = frameBound(data.length, backend)
+  if (frameScratch.length < bound) frameScratch = Buffer.allocUnsafe(Math.max(bound, 64 * 1024))
+  const scratchOut = frameScratch
+  return scratchOut.subarray(0, compressFrame(data, scratchOut, backend))
 }
 
 export interface Lz4DecompressOptions {
