@@ -4,6 +4,7 @@
 // (heartbeat-loop.ts), LeaveGroup on close. Called by consumer.ts: ensureActiveGroup() from inside
 // poll(). Invariants: one JoinGroup/SyncGroup round at a time; listener callbacks only run inside
 // ensureActiveGroup()/leaveGroup(); an older generation's response never resets a newer one.
+import { sleep } from '../../cluster/retry.js'
 import { ClosedError, ConnectionError, FencedError, KafkaClientError, ProtocolError, RequestTimeoutError } from '../../errors.js'
 import { type Logger, safeLog } from '../../network/logger.js'
 import { ErrorCode } from '../../protocol/generated/error-table.js'
@@ -31,15 +32,6 @@ interface JoinOutcome {
 }
 
 const TIMEOUT = Symbol('timeout')
-const FATAL_JOIN_ERRORS: ReadonlySet<number> = new Set([
-  ErrorCode.INVALID_SESSION_TIMEOUT,
-  ErrorCode.INCONSISTENT_GROUP_PROTOCOL,
-  ErrorCode.GROUP_AUTHORIZATION_FAILED,
-  ErrorCode.INVALID_GROUP_ID,
-  ErrorCode.GROUP_MAX_SIZE_REACHED,
-  ErrorCode.UNSUPPORTED_VERSION,
-  ErrorCode.INVALID_REQUEST,
-])
 
 function noop(): void {}
 
@@ -293,7 +285,7 @@ export class ClassicGroupMember {
         continue
       }
       if (code !== ErrorCode.NONE) {
-        await this.#onJoinError(code, attempt++)
+        await this.#onRoundError('JoinGroup', code, attempt++)
         continue
       }
       this.#generationId = join.generationId
@@ -341,7 +333,7 @@ export class ClassicGroupMember {
       if (syncCode === ErrorCode.NONE) {
         return { generationId: join.generationId, memberId: join.memberId, protocolName, assignment, groupTopics }
       }
-      await this.#onSyncError(syncCode, attempt++)
+      await this.#onRoundError('SyncGroup', syncCode, attempt++)
     }
   }
 
@@ -370,7 +362,13 @@ export class ClassicGroupMember {
     )
   }
 
-  async #onJoinError(code: number, attempt: number): Promise<void> {
+  /**
+   * JoinGroup or SyncGroup answered an error: forget what the coordinator no longer knows and back
+   * off before the next JoinGroup, or fail (FENCED_INSTANCE_ID, and every other code, e.g.
+   * INVALID_SESSION_TIMEOUT, INCONSISTENT_GROUP_PROTOCOL, GROUP_AUTHORIZATION_FAILED, GROUP_MAX_SIZE_REACHED).
+   */
+  async #onRoundError(api: 'JoinGroup' | 'SyncGroup', code: number, attempt: number): Promise<void> {
+    if (api === 'SyncGroup' && code === ErrorCode.REBALANCE_IN_PROGRESS) return // another round already started: join it now
     if (code === ErrorCode.UNKNOWN_MEMBER_ID) {
       this.#memberId = ''
       this.#generationId = -1
@@ -381,31 +379,11 @@ export class ClassicGroupMember {
     } else if (code === ErrorCode.FENCED_INSTANCE_ID) {
       this.#setFatal(fencedInstanceError(this.#o.groupInstanceId, code))
       return
-    } else if (FATAL_JOIN_ERRORS.has(code) || !(code === ErrorCode.COORDINATOR_LOAD_IN_PROGRESS || code === ErrorCode.REBALANCE_IN_PROGRESS)) {
-      this.#setFatal(new ProtocolError(code, `JoinGroup for group "${this.#o.groupId}"`))
+    } else if (code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS && code !== ErrorCode.REBALANCE_IN_PROGRESS) {
+      this.#setFatal(new ProtocolError(code, `${api} for group "${this.#o.groupId}"`))
       return
     }
-    safeLog(this.#logger, 'debug', 'JoinGroup failed; retrying', { groupId: this.#o.groupId, error: code })
-    await this.#sleep(this.#backoff.delayMs(attempt))
-  }
-
-  async #onSyncError(code: number, attempt: number): Promise<void> {
-    if (code === ErrorCode.REBALANCE_IN_PROGRESS) return // another round already started: join it now
-    if (code === ErrorCode.UNKNOWN_MEMBER_ID) {
-      this.#memberId = ''
-      this.#generationId = -1
-    } else if (code === ErrorCode.ILLEGAL_GENERATION) {
-      this.#generationId = -1
-    } else if (code === ErrorCode.COORDINATOR_NOT_AVAILABLE || code === ErrorCode.NOT_COORDINATOR) {
-      this.#port.invalidateCoordinator()
-    } else if (code === ErrorCode.FENCED_INSTANCE_ID) {
-      this.#setFatal(fencedInstanceError(this.#o.groupInstanceId, code))
-      return
-    } else if (code !== ErrorCode.COORDINATOR_LOAD_IN_PROGRESS) {
-      this.#setFatal(new ProtocolError(code, `SyncGroup for group "${this.#o.groupId}"`))
-      return
-    }
-    safeLog(this.#logger, 'debug', 'SyncGroup failed; rejoining', { groupId: this.#o.groupId, error: code })
+    safeLog(this.#logger, 'debug', api === 'JoinGroup' ? 'JoinGroup failed; retrying' : 'SyncGroup failed; rejoining', { groupId: this.#o.groupId, error: code })
     await this.#sleep(this.#backoff.delayMs(attempt))
   }
 
@@ -421,22 +399,9 @@ export class ClassicGroupMember {
     this.#setFatal(err instanceof Error ? err : new KafkaClientError('GROUP_ERROR', String(err)))
   }
 
+  /** Backs off; close() cuts the wait short. */
   #sleep(delayMs: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      if (this.#closed) {
-        resolve()
-        return
-      }
-      const timer = this.#clock.setTimeout(() => {
-        this.#abort.signal.removeEventListener('abort', onAbort)
-        resolve()
-      }, delayMs)
-      const onAbort = () => {
-        this.#clock.clearTimeout(timer)
-        resolve()
-      }
-      this.#abort.signal.addEventListener('abort', onAbort, { once: true })
-    })
+    return sleep(delayMs, { signal: this.#abort.signal, clock: this.#clock }).catch(noop)
   }
 
   #setFatal(err: Error): void {
