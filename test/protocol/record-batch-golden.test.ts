@@ -1,6 +1,6 @@
 // Golden RecordBatch v2 bytes. Expected bytes come from an independent oracle: the test-only
-// ByteBuilder (NOTES §d written out by hand) with CRC-32C from a bitwise reference implementation
-// in this file; plus batches captured from another client's test vectors (Sarama, a Go client),
+// ByteBuilder (NOTES §d written out by hand) with CRC-32C from the bitwise reference in
+// test/helpers/reference-crc32c.ts; plus batches captured from another client's test vectors (Sarama, a Go client),
 // which cover CRCs we did not compute and gzip/raw-snappy/lz4 payloads we did not write.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -10,15 +10,7 @@ import { buildEndTxnMarkerBatch, readEndTxnMarker } from '../../src/protocol/rec
 import { decodeRecordBatches } from '../../src/protocol/records/record-batch.js'
 import type { KafkaRecord, RecordBatch } from '../../src/protocol/records/types.js'
 import { bb } from '../helpers/byte-builder.js'
-
-function referenceCrc32c(bytes: Uint8Array): number {
-  let crc = 0xffffffff
-  for (const byte of bytes) {
-    crc ^= byte
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1
-  }
-  return (crc ^ 0xffffffff) >>> 0
-}
+import { referenceCrc32c } from '../helpers/reference-crc32c.js'
 
 interface ExpectedRecord {
   tsDelta: bigint | number

@@ -1,17 +1,9 @@
-// CRC-32C: published check values (RFC 3720 B.4) and agreement with a bitwise reference
-// implementation written here, over every length/offset mix that exercises the 8-byte fast path.
+// CRC-32C: published check values (RFC 3720 B.4) and agreement with the bitwise reference
+// (test/helpers/reference-crc32c.ts), over every length/offset mix that exercises the 8-byte fast path.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { crc32c, crc32cUpdate } from '../../../../src/protocol/primitives/crc32c.js'
-
-function referenceCrc32c(bytes: Uint8Array): number {
-  let crc = 0xffffffff
-  for (const byte of bytes) {
-    crc ^= byte
-    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0x82f63b78 : crc >>> 1
-  }
-  return (crc ^ 0xffffffff) >>> 0
-}
+import { referenceCrc32c } from '../../../helpers/reference-crc32c.js'
 
 test('check value of "123456789" is 0xE3069283', () => {
   assert.equal(crc32c(Buffer.from('123456789', 'latin1')), 0xe3069283)
