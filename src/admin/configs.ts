@@ -97,6 +97,55 @@ function sendTo<Req, Res>(
   return sendToNode(ctx, node, api, body)
 }
 
+interface ResourceResult {
+  readonly resourceType: number
+  readonly resourceName: string
+  readonly errorCode: number
+  readonly errorMessage: string | null
+}
+
+/**
+ * The round shared by both APIs: each resource goes to the broker that must answer it (route),
+ * one request per broker (`request`), and each answered resource becomes `value(asked, result)`
+ * or its ProtocolError. Settles like runBatch + settle (AdminBatchError if any resource failed).
+ */
+async function perResource<K extends ConfigResource, R extends ResourceResult, V>(
+  ctx: AdminContext,
+  operation: string,
+  wanted: readonly K[],
+  options: { readonly timeoutMs?: number; readonly signal?: AbortSignal },
+  request: (send: <Req, Res>(api: ApiDescriptor<Req, Res>, body: Req) => Promise<Res>, list: readonly K[]) => Promise<readonly R[]>,
+  value: (asked: K, result: R) => V,
+): Promise<V[]> {
+  const timeoutMs = timeoutArg(operation, options.timeoutMs, ctx.defaultApiTimeoutMs)
+  const outcomes = await runBatch(ctx.cluster, {
+    operation,
+    keys: wanted,
+    label: resourceLabel,
+    timeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+    round: async (pending) => {
+      const { targets, brokers } = await route(ctx, pending)
+      return fanOut(targets, resourceLabel, async (target, list) => {
+        const results = await request((api, body) => sendTo(ctx, brokers, target, api, body), list)
+        const verdicts: Verdicts<V> = new Map()
+        for (const res of results) {
+          const asked = list.find((r) => CONFIG_RESOURCE_TYPE_IDS[r.type] === res.resourceType && r.name === res.resourceName)
+          if (asked === undefined) continue
+          const label = resourceLabel(asked)
+          if (res.errorCode !== ErrorCode.NONE) {
+            verdicts.set(label, fail(new ProtocolError(res.errorCode, res.errorMessage ?? `${asked.type} '${asked.name}'`)))
+          } else {
+            verdicts.set(label, done(value(asked, res)))
+          }
+        }
+        return verdicts
+      })
+    },
+  })
+  return settle(operation, outcomes)
+}
+
 /** Configs of each resource, in input order; unknown resources fail (AdminBatchError). */
 export async function describeConfigs(
   ctx: AdminContext,
@@ -111,37 +160,21 @@ export async function describeConfigs(
     return { ...r, configNames: names }
   })
   if (wanted.length === 0) return []
-  const timeoutMs = timeoutArg(m, options.timeoutMs, ctx.defaultApiTimeoutMs)
-  const outcomes = await runBatch(ctx.cluster, {
-    operation: m,
-    keys: wanted,
-    label: resourceLabel,
-    timeoutMs,
-    ...(options.signal ? { signal: options.signal } : {}),
-    round: async (pending) => {
-      const { targets, brokers } = await route(ctx, pending)
-      return fanOut(targets, resourceLabel, async (target, list) => {
-        const response = await sendTo(ctx, brokers, target, DescribeConfigsApi, {
+  return perResource(
+    ctx,
+    m,
+    wanted,
+    options,
+    async (send, list) =>
+      (
+        await send(DescribeConfigsApi, {
           resources: list.map((r) => ({ resourceType: CONFIG_RESOURCE_TYPE_IDS[r.type], resourceName: r.name, configurationKeys: r.configNames })),
           includeSynonyms: options.includeSynonyms === true,
           includeDocumentation: options.includeDocumentation === true,
         })
-        const verdicts: Verdicts<ConfigDescription> = new Map()
-        for (const res of response.results) {
-          const asked = list.find((r) => CONFIG_RESOURCE_TYPE_IDS[r.type] === res.resourceType && r.name === res.resourceName)
-          if (asked === undefined) continue
-          const label = resourceLabel(asked)
-          if (res.errorCode !== ErrorCode.NONE) {
-            verdicts.set(label, fail(new ProtocolError(res.errorCode, res.errorMessage ?? `${asked.type} '${asked.name}'`)))
-          } else {
-            verdicts.set(label, done({ type: asked.type, name: asked.name, configs: res.configs.map(toEntry) }))
-          }
-        }
-        return verdicts
-      })
-    },
-  })
-  return settle(m, outcomes)
+      ).results,
+    (asked, res) => ({ type: asked.type, name: asked.name, configs: res.configs.map(toEntry) }),
+  )
 }
 
 interface NormalizedChange extends ConfigResource {
@@ -175,31 +208,18 @@ export async function incrementalAlterConfigs(
   const m = 'incrementalAlterConfigs'
   const wanted = arrayArg(m, 'changes', changes).map(changeArg)
   if (wanted.length === 0) return
-  const timeoutMs = timeoutArg(m, options.timeoutMs, ctx.defaultApiTimeoutMs)
-  const outcomes = await runBatch(ctx.cluster, {
-    operation: m,
-    keys: wanted,
-    label: resourceLabel,
-    timeoutMs,
-    ...(options.signal ? { signal: options.signal } : {}),
-    round: async (pending) => {
-      const { targets, brokers } = await route(ctx, pending)
-      return fanOut(targets, resourceLabel, async (target, list) => {
-        const response = await sendTo(ctx, brokers, target, IncrementalAlterConfigsApi, {
+  await perResource(
+    ctx,
+    m,
+    wanted,
+    options,
+    async (send, list) =>
+      (
+        await send(IncrementalAlterConfigsApi, {
           resources: list.map((r) => ({ resourceType: CONFIG_RESOURCE_TYPE_IDS[r.type], resourceName: r.name, configs: r.ops })),
           validateOnly: options.validateOnly === true,
         })
-        const verdicts: Verdicts<void> = new Map()
-        for (const res of response.responses) {
-          const asked = list.find((r) => CONFIG_RESOURCE_TYPE_IDS[r.type] === res.resourceType && r.name === res.resourceName)
-          if (asked === undefined) continue
-          const label = resourceLabel(asked)
-          if (res.errorCode === ErrorCode.NONE) verdicts.set(label, done(undefined))
-          else verdicts.set(label, fail(new ProtocolError(res.errorCode, res.errorMessage ?? `${asked.type} '${asked.name}'`)))
-        }
-        return verdicts
-      })
-    },
-  })
-  settle(m, outcomes)
+      ).responses,
+    () => undefined,
+  )
 }
