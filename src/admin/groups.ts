@@ -13,7 +13,7 @@ import { DescribeGroupsApi, type DescribeGroupsResponseDescribedGroupMember } fr
 import { ErrorCode } from '../protocol/generated/error-table.js'
 import { ListGroupsApi } from '../protocol/generated/list-groups.js'
 import { stringListArg, timeoutArg } from './args.js'
-import { again, done, fail, fanOut, pushTo, runBatch, settle, type Verdict, type Verdicts } from './batch.js'
+import { again, done, fail, fanOut, type ItemOutcome, pushTo, runBatch, settle, type Verdict, type Verdicts } from './batch.js'
 import { type AdminContext, fetchMetadata, sendToNode } from './cluster-info.js'
 import type {
   AdminCallOptions,
@@ -75,7 +75,7 @@ export function coordinatorVerdict<V>(ctx: AdminContext, groupId: string, errorC
  * One round over groups: route to coordinators, then `send` per coordinator. A coordinator whose
  * request failed has its groups' cached coordinator dropped.
  */
-export async function coordinatorRound<V>(
+async function coordinatorRound<V>(
   ctx: AdminContext,
   pending: readonly string[],
   deadlineMs: number,
@@ -93,6 +93,25 @@ export async function coordinatorRound<V>(
   )
   for (const [id, v] of route.verdicts) verdicts.set(id, v)
   return verdicts
+}
+
+/** runBatch over group ids, each round sent to the groups' coordinators (coordinatorRound). */
+export function groupBatch<V>(
+  ctx: AdminContext,
+  operation: string,
+  groupIds: readonly string[],
+  options: AdminCallOptions,
+  send: (node: BrokerNode, groupIds: readonly string[]) => Promise<Verdicts<V>>,
+): Promise<ItemOutcome<string, V>[]> {
+  const timeoutMs = timeoutArg(operation, options.timeoutMs, ctx.defaultApiTimeoutMs)
+  return runBatch<string, V>(ctx.cluster, {
+    operation,
+    keys: groupIds,
+    label: (id) => id,
+    timeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+    round: (pending, deadlineMs) => coordinatorRound(ctx, pending, deadlineMs, options.signal, send),
+  })
 }
 
 function matches(filter: readonly string[] | undefined, value: string | null): boolean {
@@ -202,37 +221,28 @@ export async function describeGroups(ctx: AdminContext, groupIds: readonly strin
   const m = 'describeGroups'
   const wanted = stringListArg(m, 'groupIds', groupIds)
   if (wanted.length === 0) return []
-  const timeoutMs = timeoutArg(m, options.timeoutMs, ctx.defaultApiTimeoutMs)
-  const outcomes = await runBatch<string, GroupDescription>(ctx.cluster, {
-    operation: m,
-    keys: wanted,
-    label: (id) => id,
-    timeoutMs,
-    ...(options.signal ? { signal: options.signal } : {}),
-    round: (pending, deadlineMs) =>
-      coordinatorRound(ctx, pending, deadlineMs, options.signal, async (node, ids) => {
-        const response = await sendToNode(ctx, node, DescribeGroupsApi, { groups: [...ids], includeAuthorizedOperations: false })
-        const verdicts: Verdicts<GroupDescription> = new Map()
-        for (const g of response.groups) {
-          if (g.errorCode === ErrorCode.NONE && g.groupState === 'Dead') {
-            verdicts.set(g.groupId, fail(new ProtocolError(ErrorCode.GROUP_ID_NOT_FOUND, `group '${g.groupId}' does not exist`)))
-            continue
-          }
-          const consumer = g.protocolType === 'consumer'
-          verdicts.set(
-            g.groupId,
-            coordinatorVerdict(ctx, g.groupId, g.errorCode, () => ({
-              groupId: g.groupId,
-              state: g.groupState,
-              protocolType: g.protocolType,
-              protocol: g.protocolData,
-              members: g.members.map((mem) => toMember(mem, consumer)),
-              coordinator: node,
-            })),
-          )
-        }
-        return verdicts
-      }),
+  const outcomes = await groupBatch(ctx, m, wanted, options, async (node, ids) => {
+    const response = await sendToNode(ctx, node, DescribeGroupsApi, { groups: [...ids], includeAuthorizedOperations: false })
+    const verdicts: Verdicts<GroupDescription> = new Map()
+    for (const g of response.groups) {
+      if (g.errorCode === ErrorCode.NONE && g.groupState === 'Dead') {
+        verdicts.set(g.groupId, fail(new ProtocolError(ErrorCode.GROUP_ID_NOT_FOUND, `group '${g.groupId}' does not exist`)))
+        continue
+      }
+      const consumer = g.protocolType === 'consumer'
+      verdicts.set(
+        g.groupId,
+        coordinatorVerdict(ctx, g.groupId, g.errorCode, () => ({
+          groupId: g.groupId,
+          state: g.groupState,
+          protocolType: g.protocolType,
+          protocol: g.protocolData,
+          members: g.members.map((mem) => toMember(mem, consumer)),
+          coordinator: node,
+        })),
+      )
+    }
+    return verdicts
   })
   return settle(m, outcomes)
 }
@@ -243,20 +253,11 @@ export async function deleteGroups(ctx: AdminContext, groupIds: readonly string[
   const m = 'deleteGroups'
   const wanted = stringListArg(m, 'groupIds', groupIds)
   if (wanted.length === 0) return
-  const timeoutMs = timeoutArg(m, options.timeoutMs, ctx.defaultApiTimeoutMs)
-  const outcomes = await runBatch<string, void>(ctx.cluster, {
-    operation: m,
-    keys: wanted,
-    label: (id) => id,
-    timeoutMs,
-    ...(options.signal ? { signal: options.signal } : {}),
-    round: (pending, deadlineMs) =>
-      coordinatorRound(ctx, pending, deadlineMs, options.signal, async (node, ids) => {
-        const response = await sendToNode(ctx, node, DeleteGroupsApi, { groupsNames: [...ids] })
-        const verdicts: Verdicts<void> = new Map()
-        for (const r of response.results) verdicts.set(r.groupId, coordinatorVerdict(ctx, r.groupId, r.errorCode, () => undefined))
-        return verdicts
-      }),
+  const outcomes = await groupBatch(ctx, m, wanted, options, async (node, ids) => {
+    const response = await sendToNode(ctx, node, DeleteGroupsApi, { groupsNames: [...ids] })
+    const verdicts: Verdicts<void> = new Map()
+    for (const r of response.results) verdicts.set(r.groupId, coordinatorVerdict(ctx, r.groupId, r.errorCode, () => undefined))
+    return verdicts
   })
   settle(m, outcomes)
 }

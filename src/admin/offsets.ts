@@ -27,7 +27,7 @@ import {
   type Verdicts,
 } from './batch.js'
 import { type AdminContext, connectionTo, fetchMetadata } from './cluster-info.js'
-import { coordinatorRound, coordinatorVerdict, describeGroups } from './groups.js'
+import { coordinatorVerdict, describeGroups, groupBatch } from './groups.js'
 import { brokerTimeoutMs } from './topics.js'
 import type {
   AdminCallOptions,
@@ -122,53 +122,44 @@ export async function listConsumerGroupOffsets(ctx: AdminContext, groupId: strin
   const m = 'listConsumerGroupOffsets'
   const group = stringArg(m, 'groupId', groupId)
   const only = options.partitions === undefined ? null : arrayArg(m, 'partitions', options.partitions).map((tp, i) => topicPartitionArg(m, `partitions[${i}]`, tp))
-  const timeoutMs = timeoutArg(m, options.timeoutMs, ctx.defaultApiTimeoutMs)
   const topics = only === null ? null : [...grouped(only)].map(([name, tps]) => ({ name, partitionIndexes: tps.map((tp) => tp.partition) }))
-  const outcomes = await runBatch<string, FetchedOffsets>(ctx.cluster, {
-    operation: m,
-    keys: [group],
-    label: (id) => id,
-    timeoutMs,
-    ...(options.signal ? { signal: options.signal } : {}),
-    round: (pending, deadlineMs) =>
-      coordinatorRound(ctx, pending, deadlineMs, options.signal, async (node) => {
-        const response = await ctx.cluster.pool.send(node, 'admin', OffsetFetchApi, {
-          groupId: group,
-          topics,
-          groups: [{ groupId: group, memberId: null, memberEpoch: -1, topics }],
-          requireStable: options.requireStable === true,
-        })
-        const entry = response.groups?.find((g) => g.groupId === group)
-        const errorCode = entry !== undefined ? entry.errorCode : (response.errorCode ?? ErrorCode.NONE)
-        const answered = entry !== undefined ? entry.topics : (response.topics ?? [])
-        const result: FetchedOffsets = { partitions: [], verdicts: new Map() }
-        let groupError = errorCode
-        for (const t of answered) {
-          for (const p of t.partitions) {
-            const tp = { topic: t.name, partition: p.partitionIndex }
-            if (COORDINATOR_ERRORS.has(p.errorCode)) groupError = p.errorCode
-            else if (p.errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT) groupError = p.errorCode
-            else if (p.errorCode !== ErrorCode.NONE) {
-              result.partitions.push(tp)
-              result.verdicts.set(tpLabel(tp), fail(new ProtocolError(p.errorCode, `group '${group}' ${tpLabel(tp)}`)))
-            } else if (p.committedOffset >= 0n) {
-              const epoch = p.committedLeaderEpoch ?? -1
-              result.partitions.push(tp)
-              result.verdicts.set(
-                tpLabel(tp),
-                done({ ...tp, offset: p.committedOffset, leaderEpoch: epoch >= 0 ? epoch : null, metadata: p.metadata ?? '' }),
-              )
-            }
-          }
+  const outcomes = await groupBatch(ctx, m, [group], options, async (node) => {
+    const response = await ctx.cluster.pool.send(node, 'admin', OffsetFetchApi, {
+      groupId: group,
+      topics,
+      groups: [{ groupId: group, memberId: null, memberEpoch: -1, topics }],
+      requireStable: options.requireStable === true,
+    })
+    const entry = response.groups?.find((g) => g.groupId === group)
+    const errorCode = entry !== undefined ? entry.errorCode : (response.errorCode ?? ErrorCode.NONE)
+    const answered = entry !== undefined ? entry.topics : (response.topics ?? [])
+    const result: FetchedOffsets = { partitions: [], verdicts: new Map() }
+    let groupError = errorCode
+    for (const t of answered) {
+      for (const p of t.partitions) {
+        const tp = { topic: t.name, partition: p.partitionIndex }
+        if (COORDINATOR_ERRORS.has(p.errorCode)) groupError = p.errorCode
+        else if (p.errorCode === ErrorCode.UNSTABLE_OFFSET_COMMIT) groupError = p.errorCode
+        else if (p.errorCode !== ErrorCode.NONE) {
+          result.partitions.push(tp)
+          result.verdicts.set(tpLabel(tp), fail(new ProtocolError(p.errorCode, `group '${group}' ${tpLabel(tp)}`)))
+        } else if (p.committedOffset >= 0n) {
+          const epoch = p.committedLeaderEpoch ?? -1
+          result.partitions.push(tp)
+          result.verdicts.set(
+            tpLabel(tp),
+            done({ ...tp, offset: p.committedOffset, leaderEpoch: epoch >= 0 ? epoch : null, metadata: p.metadata ?? '' }),
+          )
         }
-        const verdicts: Verdicts<FetchedOffsets> = new Map()
-        if (groupError === ErrorCode.UNSTABLE_OFFSET_COMMIT) {
-          verdicts.set(group, again(new ProtocolError(groupError, `group '${group}'`)))
-        } else {
-          verdicts.set(group, coordinatorVerdict(ctx, group, groupError, () => result))
-        }
-        return verdicts
-      }),
+      }
+    }
+    const verdicts: Verdicts<FetchedOffsets> = new Map()
+    if (groupError === ErrorCode.UNSTABLE_OFFSET_COMMIT) {
+      verdicts.set(group, again(new ProtocolError(groupError, `group '${group}'`)))
+    } else {
+      verdicts.set(group, coordinatorVerdict(ctx, group, groupError, () => result))
+    }
+    return verdicts
   })
   const fetched = single(outcomes)
   return settlePartitions(m, fetched.partitions, fetched.verdicts).sort(compareTp)
@@ -204,43 +195,34 @@ export async function alterConsumerGroupOffsets(
   const changes = arrayArg(m, 'offsets', offsets).map(offsetChangeArg)
   if (changes.length === 0) return
   noDuplicates(m, changes)
-  const timeoutMs = timeoutArg(m, options.timeoutMs, ctx.defaultApiTimeoutMs)
-  const outcomes = await runBatch<string, Map<string, Verdict<void>>>(ctx.cluster, {
-    operation: m,
-    keys: [group],
-    label: (id) => id,
-    timeoutMs,
-    ...(options.signal ? { signal: options.signal } : {}),
-    round: (pending, deadlineMs) =>
-      coordinatorRound(ctx, pending, deadlineMs, options.signal, async (node) => {
-        const response = await ctx.cluster.pool.send(node, 'admin', OffsetCommitApi, {
-          groupId: group,
-          generationIdOrMemberEpoch: -1,
-          memberId: '',
-          groupInstanceId: null,
-          retentionTimeMs: -1n,
-          topics: [...grouped(changes)].map(([name, tps]) => ({
-            name,
-            partitions: tps.map((c) => ({
-              partitionIndex: c.partition,
-              committedOffset: c.offset,
-              committedLeaderEpoch: c.leaderEpoch ?? -1,
-              committedMetadata: c.metadata ?? null,
-            })),
-          })),
-        })
-        const perPartition = new Map<string, Verdict<void>>()
-        let groupError: number = ErrorCode.NONE
-        for (const t of response.topics) {
-          for (const p of t.partitions) {
-            const label = tpLabel({ topic: t.name, partition: p.partitionIndex })
-            if (COORDINATOR_ERRORS.has(p.errorCode)) groupError = p.errorCode
-            else if (p.errorCode === ErrorCode.NONE) perPartition.set(label, done(undefined))
-            else perPartition.set(label, fail(new ProtocolError(p.errorCode, `group '${group}' ${label}`)))
-          }
-        }
-        return new Map([[group, coordinatorVerdict(ctx, group, groupError, () => perPartition)]])
-      }),
+  const outcomes = await groupBatch(ctx, m, [group], options, async (node) => {
+    const response = await ctx.cluster.pool.send(node, 'admin', OffsetCommitApi, {
+      groupId: group,
+      generationIdOrMemberEpoch: -1,
+      memberId: '',
+      groupInstanceId: null,
+      retentionTimeMs: -1n,
+      topics: [...grouped(changes)].map(([name, tps]) => ({
+        name,
+        partitions: tps.map((c) => ({
+          partitionIndex: c.partition,
+          committedOffset: c.offset,
+          committedLeaderEpoch: c.leaderEpoch ?? -1,
+          committedMetadata: c.metadata ?? null,
+        })),
+      })),
+    })
+    const perPartition = new Map<string, Verdict<void>>()
+    let groupError: number = ErrorCode.NONE
+    for (const t of response.topics) {
+      for (const p of t.partitions) {
+        const label = tpLabel({ topic: t.name, partition: p.partitionIndex })
+        if (COORDINATOR_ERRORS.has(p.errorCode)) groupError = p.errorCode
+        else if (p.errorCode === ErrorCode.NONE) perPartition.set(label, done(undefined))
+        else perPartition.set(label, fail(new ProtocolError(p.errorCode, `group '${group}' ${label}`)))
+      }
+    }
+    return new Map([[group, coordinatorVerdict(ctx, group, groupError, () => perPartition)]])
   })
   settlePartitions(m, changes, single(outcomes))
 }
