@@ -13,18 +13,7 @@ import {
   type StructInfo,
   windowFields,
 } from '../../protocol/codegen/shape.js'
-
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { prng } from '../../src/util/prng.js'
 
 const CHARS = ['a', 'b', 'z', 'A', '0', '-', '.', '_', ' ', 'é', '€', '😀', '\u0000']
 

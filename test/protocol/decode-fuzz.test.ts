@@ -13,7 +13,8 @@ import { decodeRequestFrame, decodeResponseFrame, encodeRequestFrame, encodeResp
 import { API_BY_KEY } from '../../src/protocol/generated/index.js'
 import { Reader } from '../../src/protocol/primitives/reader.js'
 import { Writer } from '../../src/protocol/primitives/writer.js'
-import { prng, RandomMessages } from '../helpers/random-message.js'
+import { prng } from '../../src/util/prng.js'
+import { RandomMessages } from '../helpers/random-message.js'
 
 const schemas = loadSchemas(join(import.meta.dirname, '..', '..', 'protocol'))
 const RANDOM_INPUTS = 60
