@@ -4,6 +4,7 @@
 // throughput, below 1 is better for kafkats in latency.
 import type { ClientName, Compression } from './clients/types.js'
 import type { MachineInfo } from './machine.js'
+import type { LatencySummary } from './stats.js'
 import { type Cell, fixed, markdownTable, ratio, thousands } from './table.js'
 
 export type ClientInfo =
@@ -30,21 +31,15 @@ export interface ThroughputRow {
 }
 
 export type LatencyRow =
-  | {
+  | (LatencySummary & {
       readonly client: ClientName
       readonly label: string
       readonly lingerMs?: number
-      readonly samples: number
-      readonly p50Ms: number
-      readonly p99Ms: number
-      readonly p999Ms: number
-      readonly meanMs: number
-      readonly maxMs: number
       readonly failures: number
       /** how late the pacing timer ran at worst (a busy client or machine shows here) */
       readonly maxScheduleLagMs: number
       readonly clientCpuMs: number
-    }
+    })
   | { readonly client: ClientName; readonly label: string; readonly error: string }
 
 export interface ProducerReport {
