@@ -4,6 +4,7 @@
 // ConfigError naming the option and the value, synchronously, before any socket is opened.
 import { readFileSync } from 'node:fs'
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls'
+import type { ClusterSettings } from './cluster/cluster.js'
 import { ConfigError } from './errors.js'
 import { type BrokerAddress, parseBrokerAddress } from './network/address.js'
 import { isLogger, type Logger, NOOP_LOGGER } from './network/logger.js'
@@ -25,19 +26,11 @@ export interface ClientOptions {
   logger?: Logger
 }
 
-/** Validated options with every default filled in. */
-export interface ResolvedClientOptions {
-  readonly clientId: string
-  readonly bootstrapServers: readonly BrokerAddress[]
+/** Validated options with every default filled in: what a Cluster needs, security and the logger. */
+export interface ResolvedClientOptions extends ClusterSettings {
   /** null = plaintext */
   readonly tls: TlsConnectionOptions | null
   readonly sasl: SaslOptions | null
-  readonly requestTimeoutMs: number
-  readonly connectionsMaxIdleMs: number
-  readonly metadataMaxAgeMs: number
-  readonly retryBackoffMs: number
-  readonly retryBackoffMaxMs: number
-  readonly socketConnectionSetupTimeoutMs: number
   readonly logger: Logger
 }
 

@@ -16,18 +16,22 @@ import { CoordinatorLookup, type CoordinatorType } from './coordinator.js'
 import { type BrokerNode, MetadataCache } from './metadata-cache.js'
 import { type RetryOptions, RetryPolicy } from './retry.js'
 
-/** Structurally a subset of ResolvedClientOptions (src/client-options.ts), plus test hooks. */
-export interface ClusterOptions {
+/** The settings every Cluster needs; ResolvedClientOptions (src/client-options.ts) extends them. */
+export interface ClusterSettings {
   readonly clientId: string
   readonly bootstrapServers: readonly BrokerAddress[]
-  readonly tls?: TlsConnectionOptions | null
-  readonly sasl?: SaslOptions | null
   readonly requestTimeoutMs: number
   readonly connectionsMaxIdleMs: number
   readonly metadataMaxAgeMs: number
   readonly retryBackoffMs: number
   readonly retryBackoffMaxMs: number
   readonly socketConnectionSetupTimeoutMs: number
+}
+
+/** ClusterSettings with optional security and logging (a ResolvedClientOptions fits), plus test hooks. */
+export interface ClusterOptions extends ClusterSettings {
+  readonly tls?: TlsConnectionOptions | null
+  readonly sasl?: SaslOptions | null
   readonly logger?: Logger
   /** Metadata requests let the broker auto-create topics (Java producer: yes). Default true. */
   readonly allowAutoTopicCreation?: boolean
