@@ -3,7 +3,7 @@
 // src/cli/main.ts. Contract: the FIRST stdout line is the bootstrap list
 // (127.0.0.1:9092,127.0.0.1:9093,...); it serves until SIGTERM/SIGINT, then closes the cluster and
 // exits 0; bad flags print the usage on stderr and exit 2; a failed start exits 1.
-import { startCluster } from '../../test/fixtures/broker/index.js'
+import { startCluster, type StartClusterOptions } from '../../test/fixtures/broker/index.js'
 
 export const BROKER_USAGE = `  kafkats broker [--nodes N] [--port P]
       run the reference broker: N nodes (default 1) on 127.0.0.1 ports P, P+1, ...
@@ -67,6 +67,15 @@ export function nodePorts(options: BrokerCommandOptions): number[] | undefined {
   return Array.from({ length: options.nodes }, (_, i) => options.port + i)
 }
 
+/** How many requests the served broker keeps in control.requests: it may run for days. */
+export const REQUEST_LOG_LIMIT = 10_000
+
+/** What `kafkats broker` asks startCluster for. */
+export function brokerClusterOptions(options: BrokerCommandOptions): StartClusterOptions {
+  const ports = nodePorts(options)
+  return { nodes: options.nodes, requestLogLimit: REQUEST_LOG_LIMIT, ...(ports === undefined ? {} : { ports }) }
+}
+
 const CLOSE_TIMEOUT_MS = 10_000
 
 /** `kafkats broker ...`: resolves with the exit code once the broker has closed. */
@@ -83,8 +92,7 @@ export async function runBrokerCommand(args: readonly string[], io: Io): Promise
   const { options } = parsed
   let cluster: Awaited<ReturnType<typeof startCluster>>
   try {
-    const ports = nodePorts(options)
-    cluster = await startCluster(ports === undefined ? { nodes: options.nodes } : { nodes: options.nodes, ports })
+    cluster = await startCluster(brokerClusterOptions(options))
   } catch (err) {
     io.stderr.write(`kafkats broker: could not start: ${err instanceof Error ? err.message : String(err)}\n`)
     return 1

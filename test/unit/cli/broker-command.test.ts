@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 import { createServer, type Server, Socket } from 'node:net'
 import { after, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { nodePorts, parseBrokerArgs } from '../../../src/cli/broker.js'
+import { brokerClusterOptions, nodePorts, parseBrokerArgs, REQUEST_LOG_LIMIT } from '../../../src/cli/broker.js'
 import { main } from '../../../src/cli/main.js'
 import { createKafka } from '../../interop/helpers/kafkajs.js'
 import { describeRun, type ManagedProcess, runProcess, startProcess, stopAll } from '../../interop/helpers/process.js'
@@ -159,6 +159,12 @@ describe('kafkats broker: arguments', () => {
   it('maps --port to consecutive node ports, or free ports for 0', () => {
     assert.deepEqual(nodePorts({ nodes: 3, port: 9092 }), [9092, 9093, 9094])
     assert.equal(nodePorts({ nodes: 3, port: 0 }), undefined)
+  })
+
+  it('bounds the served broker\'s request log', () => {
+    assert.equal(REQUEST_LOG_LIMIT, 10_000)
+    assert.deepEqual(brokerClusterOptions({ nodes: 2, port: 0 }), { nodes: 2, requestLogLimit: REQUEST_LOG_LIMIT })
+    assert.deepEqual(brokerClusterOptions({ nodes: 2, port: 9092 }), { nodes: 2, requestLogLimit: REQUEST_LOG_LIMIT, ports: [9092, 9093] })
   })
 
   it('prints the usage on stderr and exits 2 for bad usage, on stdout with 0 for --help', async () => {
