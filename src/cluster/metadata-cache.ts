@@ -5,15 +5,16 @@
 // for a partition never replaces newer knowledge; refreshes ask known brokers first and fall back
 // to the bootstrap addresses; the cache goes stale after metadataMaxAgeMs or an invalidating error.
 import { ClosedError, ConnectionError, KafkaClientError, ProtocolError } from '../errors.js'
-import { type BrokerAddress, formatBrokerAddress } from '../network/address.js'
+import type { BrokerAddress } from '../network/address.js'
 import type { Connection, SendOptions } from '../network/connection.js'
 import { type Logger, NOOP_LOGGER, safeLog } from '../network/logger.js'
 import type { ApiDescriptor } from '../protocol/api.js'
 import { ERROR_TABLE } from '../protocol/generated/error-table.js'
 import { type MetadataRequest, type MetadataResponse, MetadataApi } from '../protocol/generated/metadata.js'
 import { type Clock, realClock } from '../util/clock.js'
-import type { BrokerTarget, ConnectionPool, ConnectionPurpose } from './connection-pool.js'
-import { isRetriable, retry } from './retry.js'
+import { BrokerRotation } from './broker-rotation.js'
+import type { ConnectionPool, ConnectionPurpose } from './connection-pool.js'
+import { retry } from './retry.js'
 
 export interface BrokerNode {
   readonly nodeId: number
@@ -67,8 +68,7 @@ function partitionKey(topic: string, partition: number): string {
 function noop(): void {}
 
 export class MetadataCache {
-  readonly #pool: ConnectionPool
-  readonly #bootstrap: readonly BrokerAddress[]
+  readonly #rotation: BrokerRotation
   readonly #options: MetadataCacheOptions
   readonly #clock: Clock
   readonly #logger: Logger
@@ -93,16 +93,14 @@ export class MetadataCache {
   #inflight: Promise<void> | null = null
   #inflightTopics: ReadonlySet<string> = new Set()
   #followUp: Promise<void> | null = null
-  #preferredNodeId = -1
   #closed = false
 
   constructor(options: MetadataCacheOptions) {
-    this.#pool = options.pool
-    this.#bootstrap = options.bootstrapServers
     this.#options = options
     this.#clock = options.clock ?? realClock
     this.#logger = options.logger ?? NOOP_LOGGER
     this.#random = options.random ?? Math.random
+    this.#rotation = new BrokerRotation(options.pool, options.bootstrapServers, this.#random, this.#logger, () => this.#closed)
   }
 
   // ---- reads -----------------------------------------------------------------------------
@@ -387,33 +385,13 @@ export class MetadataCache {
   }
 
   /**
-   * Runs `fn` on a connection to some broker: the last one that answered, then the other known
-   * brokers in random order, then the bootstrap addresses. Moves on after retriable failures
-   * (connection errors, timeouts); rethrows the last one when every broker failed.
+   * Runs `fn` on a connection to some broker (broker-rotation.ts: the last one that answered, then
+   * the other known brokers in random order, then the bootstrap addresses). Moves on after
+   * retriable failures (connection errors, timeouts); rethrows the last one when every broker failed.
    */
   async withAnyBroker<T>(purpose: ConnectionPurpose, fn: (conn: Connection) => Promise<T>): Promise<T> {
     if (this.#closed) throw new ClosedError('metadata cache closed')
-    const candidates = this.#candidates()
-    let lastError: unknown
-    for (const target of candidates) {
-      try {
-        const conn = await this.#pool.get(target, purpose)
-        const result = await fn(conn)
-        if (target.nodeId !== undefined) this.#preferredNodeId = target.nodeId
-        return result
-      } catch (err) {
-        if (!isRetriable(err) || this.#closed) throw err
-        lastError = err
-        safeLog(this.#logger, 'debug', 'broker unavailable, trying the next one', {
-          broker: formatBrokerAddress(target),
-          error: err instanceof Error ? err.message : String(err),
-        })
-      }
-    }
-    const tried = candidates.map(formatBrokerAddress).join(', ')
-    throw new ConnectionError(`no broker answered (tried ${tried}): ${lastError instanceof Error ? lastError.message : String(lastError)}`, {
-      cause: lastError,
-    })
+    return this.#rotation.run(this.#brokers.values(), purpose, fn)
   }
 
   close(): void {
@@ -422,28 +400,6 @@ export class MetadataCache {
   }
 
   // ---- internals -------------------------------------------------------------------------
-
-  #candidates(): BrokerTarget[] {
-    const known = [...this.#brokers.values()]
-    // Fisher-Yates with the injectable random source
-    for (let i = known.length - 1; i > 0; i--) {
-      const j = Math.floor(this.#random() * (i + 1))
-      const tmp = known[i]!
-      known[i] = known[j]!
-      known[j] = tmp
-    }
-    const preferred = known.findIndex((b) => b.nodeId === this.#preferredNodeId)
-    if (preferred > 0) known.unshift(...known.splice(preferred, 1))
-    const out: BrokerTarget[] = known.map((b) => ({ host: b.host, port: b.port, nodeId: b.nodeId }))
-    const seen = new Set(out.map(formatBrokerAddress))
-    for (const address of this.#bootstrap) {
-      const key = formatBrokerAddress(address)
-      if (seen.has(key)) continue
-      seen.add(key)
-      out.push({ host: address.host, port: address.port })
-    }
-    return out
-  }
 
   #metadataRequest(conn: Connection, topics: string[] | null): MetadataRequest {
     // Metadata v0 has no null: an empty list means "all topics" there.
