@@ -2,11 +2,11 @@
 // idempotence, finds ready leaders, drains their batches into multi-partition Produce requests
 // (at most maxInFlightRequestsPerConnection per broker; one NodeSender per broker) and settles
 // each partition's outcome: success, retry (retriable errors only, bounded by retries and
-// deliveryTimeoutMs, with backoff, in order), KIP-360 bump, or failure. Owned by producer.ts.
+// deliveryTimeoutMs, with backoff, in order), KIP-360 bump, or failure. Owned by producer.ts; its
+// contracts are in sender-deps.ts, producer-id and metadata requests in their own modules.
 // Invariants: a batch is in at most one place (queue, on the wire, settled); every batch settles.
-import { ClosedError, FencedError, KafkaClientError, ProtocolError, RetriesExhaustedError } from '../errors.js'
-import { type Logger, safeLog } from '../network/logger.js'
-import { InitProducerIdApi, type InitProducerIdRequest, type InitProducerIdResponse } from '../protocol/generated/init-producer-id.js'
+import { ClosedError, KafkaClientError, ProtocolError, RetriesExhaustedError } from '../errors.js'
+import { safeLog } from '../network/logger.js'
 import {
   ProduceApi,
   type ProduceRequest,
@@ -15,55 +15,17 @@ import {
   type ProduceResponsePartitionProduceResponse,
 } from '../protocol/generated/produce.js'
 import { ExponentialBackoff } from '../util/backoff.js'
-import type { Clock, TimerHandle } from '../util/clock.js'
-import type { PartitionQueue, RecordAccumulator } from './accumulator.js'
+import type { TimerHandle } from '../util/clock.js'
+import type { PartitionQueue } from './accumulator.js'
 import type { ProducerBatch } from './batch.js'
-import type { BufferPool } from './buffer-pool.js'
-import type { ProducerCluster } from './cluster-port.js'
-import { type BatchMessage, batchChannel, type RequestMessage, requestChannel, type RetryMessage, retryChannel } from './diagnostics.js'
-import { DeliveryTimeoutError } from './errors.js'
-import type { IdempotenceManager } from './idempotence.js'
-import type { ResolvedProducerOptions } from './options.js'
+import { deliveryTimeout, fenced, findPartitionResponse, publishBatch } from './batch-outcome.js'
+import { batchChannel, type RequestMessage, requestChannel, type RetryMessage, retryChannel } from './diagnostics.js'
+import { MetadataRefresh } from './metadata-refresh.js'
+import { ProducerIdRequest } from './producer-id-request.js'
+import type { SenderDeps } from './sender-deps.js'
 
 const DUPLICATE_SEQUENCE_NUMBER = 46
 const SEQUENCE_ERRORS = new Set([45, 47, 59, 90])
-
-/** What the transaction manager exposes to the send loop. */
-export interface SenderTransactionHooks {
-  readonly transactionalId: string
-  /** may batches of this partition go out (is it added to the transaction)? */
-  canDrain(topic: string, partition: number): boolean
-  /** called once per send loop: starts AddPartitionsToTxn for new partitions */
-  poll(): void
-  /** a batch failed inside the transaction: the transaction must abort */
-  onAbortableError(err: Error): void
-  /** fenced or otherwise unusable */
-  onFatalError(err: Error): void
-}
-
-export interface SenderDeps {
-  readonly accumulator: RecordAccumulator
-  readonly cluster: ProducerCluster
-  readonly options: Pick<
-    ResolvedProducerOptions<unknown, unknown>,
-    | 'acks'
-    | 'retries'
-    | 'deliveryTimeoutMs'
-    | 'requestTimeoutMs'
-    | 'maxRequestSize'
-    | 'maxInFlightRequestsPerConnection'
-    | 'retryBackoffMs'
-    | 'retryBackoffMaxMs'
-    | 'enableIdempotence'
-  >
-  readonly clock: Clock
-  readonly logger: Logger
-  readonly memory: BufferPool
-  readonly idempotence: IdempotenceManager | null
-  readonly transactions?: SenderTransactionHooks | null
-  /** uniform [0, 1) for backoff jitter */
-  readonly random?: () => number
-}
 
 /** Per-broker state: requests on the wire. */
 class NodeSender {
@@ -84,13 +46,8 @@ export class Sender {
   #timerDueMs = Number.POSITIVE_INFINITY
   #closed = false
   #fatal: Error | null = null
-  #pidRequest = false
-  #pidAttempts = 0
-  #pidRetryAtMs = 0
-  #metadataRequest = false
-  #metadataRetryAtMs = 0
-  /** topics whose leaders a broker said are wrong: refreshed on the next loop */
-  readonly #staleTopics = new Set<string>()
+  readonly #pid: ProducerIdRequest
+  readonly #metadata: MetadataRefresh
   readonly #gate: (q: PartitionQueue, b: ProducerBatch) => boolean
 
   constructor(deps: SenderDeps) {
@@ -102,6 +59,24 @@ export class Sender {
     })
     this.#guaranteeOrder = deps.options.maxInFlightRequestsPerConnection === 1 && deps.idempotence === null
     this.#gate = (q, b) => this.#canDrain(q, b)
+    const wakeup = () => this.wakeup()
+    this.#pid = new ProducerIdRequest({
+      cluster: deps.cluster,
+      idempotence: deps.idempotence,
+      clock: deps.clock,
+      logger: deps.logger,
+      backoff: this.#backoff,
+      requestTimeoutMs: deps.options.requestTimeoutMs,
+      wakeup,
+      onFatal: (err) => this.fatal(err),
+    })
+    this.#metadata = new MetadataRefresh({
+      cluster: deps.cluster,
+      clock: deps.clock,
+      logger: deps.logger,
+      retryBackoffMs: deps.options.retryBackoffMs,
+      wakeup,
+    })
   }
 
   /** Batches currently on the wire. */
@@ -170,8 +145,8 @@ export class Sender {
       idem.applyPendingBump()
       if (!idem.hasProducerId()) {
         // a transactional producer gets its id from initTransactions (or its epoch bump)
-        if (d.transactions == null && d.accumulator.queuedBatches > 0) this.#initProducerId(now)
-        if (!this.#pidRequest && this.#pidRetryAtMs > now) nextMs = Math.min(nextMs, this.#pidRetryAtMs - now)
+        if (d.transactions == null && d.accumulator.queuedBatches > 0) this.#pid.request(now)
+        if (!this.#pid.inFlight && this.#pid.retryAtMs > now) nextMs = Math.min(nextMs, this.#pid.retryAtMs - now)
         this.#schedule(nextMs)
         return
       }
@@ -179,10 +154,11 @@ export class Sender {
     d.transactions?.poll()
 
     const ready = d.accumulator.ready(now, (t, p) => this.#leaderOf(t, p), d.memory.waiting > 0)
-    if (ready.unknownLeaderTopics.size > 0 || this.#staleTopics.size > 0) {
-      for (const t of ready.unknownLeaderTopics) this.#staleTopics.add(t)
-      this.#refreshMetadata(now)
-      if (!this.#metadataRequest) nextMs = Math.min(nextMs, Math.max(1, this.#metadataRetryAtMs - now))
+    const metadata = this.#metadata
+    if (ready.unknownLeaderTopics.size > 0 || metadata.staleTopics.size > 0) {
+      for (const t of ready.unknownLeaderTopics) metadata.staleTopics.add(t)
+      metadata.refresh(now)
+      if (!metadata.inFlight) nextMs = Math.min(nextMs, Math.max(1, metadata.retryAtMs - now))
     }
     const maxInFlight = d.options.maxInFlightRequestsPerConnection
     for (const nodeId of ready.readyNodes) {
@@ -242,60 +218,6 @@ export class Sender {
     if (this.#timer !== undefined) this.#d.clock.clearTimeout(this.#timer)
     this.#timer = undefined
     this.#timerDueMs = Number.POSITIVE_INFINITY
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // producer id and metadata
-
-  #initProducerId(now: number): void {
-    if (this.#pidRequest || now < this.#pidRetryAtMs) return
-    this.#pidRequest = true
-    const body: InitProducerIdRequest = { transactionalId: null, transactionTimeoutMs: 0x7fffffff, producerId: -1n, producerEpoch: -1 }
-    this.#d.cluster.sendToAny(InitProducerIdApi, body, { timeoutMs: this.#d.options.requestTimeoutMs }).then(
-      (res: InitProducerIdResponse) => {
-        this.#pidRequest = false
-        if (res.errorCode === 0) {
-          this.#pidAttempts = 0
-          this.#d.idempotence?.setProducerIdAndEpoch(res.producerId, res.producerEpoch, 'InitProducerId')
-        } else {
-          this.#pidFailed(new ProtocolError(res.errorCode, 'InitProducerId'))
-        }
-        this.wakeup()
-      },
-      (err: unknown) => {
-        this.#pidRequest = false
-        this.#pidFailed(err)
-        this.wakeup()
-      },
-    )
-  }
-
-  #pidFailed(err: unknown): void {
-    const retriable = err instanceof KafkaClientError && err.retriable
-    if (!retriable && !(err instanceof ClosedError)) {
-      this.fatal(err instanceof Error ? err : new KafkaClientError('INIT_PRODUCER_ID_FAILED', String(err)))
-      return
-    }
-    safeLog(this.#d.logger, 'warn', 'InitProducerId failed; retrying', { error: err })
-    this.#pidRetryAtMs = this.#d.clock.now() + this.#backoff.delayMs(this.#pidAttempts++)
-  }
-
-  #refreshMetadata(now: number): void {
-    if (this.#metadataRequest || now < this.#metadataRetryAtMs) return
-    this.#metadataRequest = true
-    const topics = [...this.#staleTopics]
-    this.#staleTopics.clear()
-    const done = () => {
-      this.#metadataRequest = false
-      // at most one refresh per retryBackoffMs: no metadata storm while leaders move
-      this.#metadataRetryAtMs = this.#d.clock.now() + this.#d.options.retryBackoffMs
-      this.wakeup()
-    }
-    this.#d.cluster.refreshMetadata(topics).then(done, (err: unknown) => {
-      safeLog(this.#d.logger, 'warn', 'metadata refresh failed', { error: err, topics })
-      for (const t of topics) this.#staleTopics.add(t)
-      done()
-    })
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -432,7 +354,7 @@ export class Sender {
       cluster.updateLeader(b.topic, b.partition, hint.leaderId, hint.leaderEpoch)
     }
     cluster.markStale(b.topic)
-    this.#staleTopics.add(b.topic)
+    this.#metadata.staleTopics.add(b.topic)
   }
 
   #onRequestError(node: NodeSender, batches: ProducerBatch[], err: unknown): void {
@@ -444,7 +366,7 @@ export class Sender {
       // a broken connection may mean the leader is gone
       if (error instanceof KafkaClientError && error.retriable) {
         this.#d.cluster.markStale(b.topic)
-        this.#staleTopics.add(b.topic)
+        this.#metadata.staleTopics.add(b.topic)
       }
       this.#retryOrFail(b, error, now)
     }
@@ -509,41 +431,4 @@ export class Sender {
     this.#d.memory.release(b.memoryBytes)
     if (batchChannel.hasSubscribers) publishBatch(b, null, err)
   }
-}
-
-function deliveryTimeout(b: ProducerBatch, deliveryTimeoutMs: number): DeliveryTimeoutError {
-  const last = b.errors[b.errors.length - 1]
-  const why = last instanceof Error ? `; last error: ${last.message}` : b.attempts === 0 ? '; never sent (no leader or no producer id)' : ''
-  return new DeliveryTimeoutError(
-    `${b.recordCount} record(s) for ${b.topic}-${b.partition} not acknowledged within deliveryTimeoutMs ${deliveryTimeoutMs}${why}`,
-    b.errors,
-  )
-}
-
-function fenced(err: ProtocolError): Error {
-  return new FencedError(`producer fenced: ${err.message}`, { cause: err })
-}
-
-function publishBatch(b: ProducerBatch, baseOffset: bigint | null, error: unknown): void {
-  batchChannel.publish({
-    topic: b.topic,
-    partition: b.partition,
-    recordCount: b.recordCount,
-    sizeBytes: b.sizeBytes,
-    attempts: b.attempts,
-    baseOffset,
-    error,
-  } satisfies BatchMessage)
-}
-
-function findPartitionResponse(
-  res: ProduceResponse,
-  topic: string,
-  partition: number,
-): ProduceResponsePartitionProduceResponse | undefined {
-  for (const t of res.responses) {
-    if (t.name !== topic) continue
-    for (const p of t.partitionResponses) if (p.index === partition) return p
-  }
-  return undefined
 }

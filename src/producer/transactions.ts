@@ -23,7 +23,7 @@ import type { CoordinatorType, ProducerCluster } from './cluster-port.js'
 import { transactionChannel } from './diagnostics.js'
 import { TransactionStateError } from './errors.js'
 import type { IdempotenceManager } from './idempotence.js'
-import type { SenderTransactionHooks } from './sender.js'
+import type { SenderTransactionHooks } from './sender-deps.js'
 import type { ConsumerGroupMetadata, TopicPartitionOffset } from './types.js'
 
 export type TransactionState =
