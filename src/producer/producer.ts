@@ -9,14 +9,16 @@ import { type Logger, safeLog } from '../network/logger.js'
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js'
 import { RecordAccumulator } from './accumulator.js'
 import { headersSize, RECORD_BATCH_OVERHEAD, recordSizeUpperBound } from './batch.js'
-import { BufferPool, type MemoryWaiter } from './buffer-pool.js'
+import { BufferPool } from './buffer-pool.js'
 import type { ProducerCluster, ProducerTopicMetadata } from './cluster-port.js'
 import { type CompletionSink, SendCompletion } from './completion.js'
-import { BufferExhaustedError, InvalidRecordError, TransactionStateError } from './errors.js'
+import { InvalidRecordError, TransactionStateError } from './errors.js'
 import { IdempotenceManager } from './idempotence.js'
 import { InterceptorChain } from './interceptors.js'
+import { MetadataWaits } from './metadata-wait.js'
 import { type ProducerClientDefaults, type ProducerOptions, type ResolvedProducerOptions, resolveProducerOptions } from './options.js'
 import { BuiltInPartitioner, choosePartitionNumber, usesStickyPartition } from './partitioner.js'
+import { type AppendSink, PendingSend, type ScratchRecord } from './pending-send.js'
 import { Sender } from './sender.js'
 import { normalizeHeaders, serialize } from './serializers.js'
 import { TransactionManager } from './transactions.js'
@@ -45,59 +47,7 @@ export interface CloseOptions {
   readonly timeoutMs?: number
 }
 
-/** A send waiting for metadata and/or memory; becomes a record in a batch when both are there. */
-class PendingSend implements MemoryWaiter {
-  partition = -1
-  sticky = false
-  memoryDeadlineMs: number
-  constructor(
-    readonly owner: AppendSink,
-    readonly topic: string,
-    readonly explicitPartition: number | undefined,
-    readonly key: Buffer | null,
-    readonly value: Buffer | null,
-    readonly headers: readonly RecordHeader[],
-    readonly timestampMs: number,
-    readonly memoryBytes: number,
-    readonly completion: SendCompletion,
-    readonly startMs: number,
-    maxBlockMs: number,
-  ) {
-    this.memoryDeadlineMs = startMs + maxBlockMs
-  }
-
-  granted(): void {
-    this.owner.append(this)
-  }
-
-  expired(): void {
-    this.completion.fail(
-      new BufferExhaustedError(`failed to allocate ${this.memoryBytes} bytes of bufferMemory within maxBlockMs`),
-    )
-  }
-}
-
-/** The reused RecordInput of #appendRecord. */
-interface ScratchRecord {
-  key: Buffer | null
-  value: Buffer | null
-  headers: readonly RecordHeader[]
-  timestampMs: number
-}
-
 const NO_HEADERS: readonly RecordHeader[] = []
-
-interface MetadataWait {
-  readonly sends: PendingSend[]
-  fetching: boolean
-  attempts: number
-  timer: TimerHandle | undefined
-}
-
-/** Where a PendingSend goes once its memory is granted (one object per producer). */
-interface AppendSink {
-  append(p: PendingSend): void
-}
 
 export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSink {
   readonly options: ResolvedProducerOptions<K, V>
@@ -119,7 +69,7 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
   #sendSeq = 0
   /** flush() calls in call order: each waits until no send with seq <= upToSeq is unsettled */
   readonly #flushWaiters: { readonly upToSeq: number; readonly resolve: () => void }[] = []
-  readonly #metadataWaits = new Map<string, MetadataWait>()
+  readonly #metadataWaits: MetadataWaits
   readonly #appendSink: AppendSink = { append: (p) => this.#append(p) }
   readonly #scratch: ScratchRecord = { key: null, value: null, headers: NO_HEADERS, timestampMs: 0 }
   #state: 'open' | 'closing' | 'closed' = 'open'
@@ -142,6 +92,13 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
     this.#idempotence = o.enableIdempotence ? new IdempotenceManager(o.transactionalId !== null) : null
     this.#interceptors = new InterceptorChain(o.interceptors, o.logger)
     const accumulator = this.#accumulator
+    this.#metadataWaits = new MetadataWaits({
+      cluster,
+      clock: this.#clock,
+      options: o,
+      isClosed: () => this.#state === 'closed',
+      onMetadata: (p, md) => this.#partitionAndReserve(p, md),
+    })
     this.#partitioner = new BuiltInPartitioner({
       batchSize: o.batchSize,
       adaptive: o.partitionerAdaptivePartitioningEnable,
@@ -164,12 +121,12 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
         flush: () => this.flush(),
         abortUndrained: (err) => {
           for (const b of this.#accumulator.removeAll((batch) => batch.attempts === 0)) this.#sender.failBatch(b, err)
-          this.#failMetadataWaits(err)
+          this.#metadataWaits.failAll(err)
           this.#memory.drainWaiters((w) => (w as PendingSend).completion.fail(err))
         },
         fatal: (err) => {
           this.#sender.fatal(err)
-          this.#failMetadataWaits(err)
+          this.#metadataWaits.failAll(err)
           this.#memory.drainWaiters((w) => (w as PendingSend).completion.fail(err))
         },
       })
@@ -264,7 +221,7 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
         now,
         this.options.maxBlockMs,
       )
-      this.#waitForMetadata(pending)
+      this.#metadataWaits.add(pending)
       return completion.promise
     } catch (err) {
       const error = err instanceof Error ? err : new InvalidRecordError(String(err))
@@ -417,78 +374,6 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
     if (acc.lastNewBatch || batchFull || this.options.lingerMs === 0 || acc.flushing) this.#sender.wakeup()
   }
 
-  #waitForMetadata(p: PendingSend): void {
-    let wait = this.#metadataWaits.get(p.topic)
-    if (wait === undefined) {
-      wait = { sends: [], fetching: false, attempts: 0, timer: undefined }
-      this.#metadataWaits.set(p.topic, wait)
-    }
-    wait.sends.push(p)
-    this.#fetchMetadata(p.topic, wait)
-  }
-
-  #fetchMetadata(topic: string, wait: MetadataWait): void {
-    if (wait.fetching || this.#state === 'closed') return
-    wait.fetching = true
-    if (wait.timer !== undefined) this.#clock.clearTimeout(wait.timer)
-    wait.timer = undefined
-    this.#cluster.refreshMetadata([topic]).then(
-      (codes) => this.#onMetadata(topic, wait, codes.get(topic) ?? 3, null),
-      (err: unknown) => this.#onMetadata(topic, wait, -1, err),
-    )
-  }
-
-  #onMetadata(topic: string, wait: MetadataWait, code: number, err: unknown): void {
-    wait.fetching = false
-    if (this.#metadataWaits.get(topic) !== wait) return // failed meanwhile (close, abort)
-    const md = this.#cluster.topicMetadata(topic)
-    if (md !== undefined && md.partitionCount > 0) {
-      this.#metadataWaits.delete(topic)
-      for (const p of wait.sends) if (!p.completion.settled) this.#partitionAndReserve(p, md)
-      return
-    }
-    const now = this.#clock.now()
-    const protocolError = code > 0 ? new ProtocolError(code, `topic ${topic}`) : null
-    const fatal = protocolError !== null && !protocolError.retriable
-    let i = 0
-    while (i < wait.sends.length) {
-      const p = wait.sends[i]!
-      if (fatal || p.memoryDeadlineMs <= now || p.completion.settled) {
-        wait.sends.splice(i, 1)
-        p.completion.fail(
-          fatal
-            ? protocolError
-            : new ProtocolError(code > 0 ? code : 3, `topic ${topic} not present in metadata after maxBlockMs ${this.options.maxBlockMs}`, {
-                cause: err ?? undefined,
-              }),
-        )
-      } else {
-        i++
-      }
-    }
-    const head = wait.sends[0]
-    if (head === undefined) {
-      this.#metadataWaits.delete(topic)
-      return
-    }
-    const delay = Math.min(
-      Math.min(this.options.retryBackoffMs * 2 ** wait.attempts++, this.options.retryBackoffMaxMs),
-      Math.max(0, head.memoryDeadlineMs - now),
-    )
-    wait.timer = this.#clock.setTimeout(() => {
-      wait.timer = undefined
-      this.#fetchMetadata(topic, wait)
-    }, delay)
-  }
-
-  #failMetadataWaits(err: Error): void {
-    for (const [topic, wait] of this.#metadataWaits) {
-      this.#metadataWaits.delete(topic)
-      if (wait.timer !== undefined) this.#clock.clearTimeout(wait.timer)
-      for (const p of wait.sends) p.completion.fail(err)
-    }
-  }
-
   async #close(timeoutMs: number | undefined): Promise<void> {
     this.#state = 'closing'
     const closed = new ClosedError('producer closed before the record could be delivered')
@@ -510,7 +395,7 @@ export class Producer<K = DefaultKey, V = DefaultValue> implements CompletionSin
       this.#clock.clearTimeout(timer)
     }
     this.#state = 'closed'
-    this.#failMetadataWaits(closed)
+    this.#metadataWaits.failAll(closed)
     this.#memory.drainWaiters((w) => (w as PendingSend).completion.fail(closed))
     this.#sender.close(closed)
     for (let c = this.#oldest; c !== null; c = this.#oldest) {
