@@ -4,26 +4,23 @@
 // (AddOffsetsToTxn + TxnOffsetCommit to the group coordinator), commit/abort (EndTxn after every
 // batch settled). A failed batch makes the transaction abortable; fencing makes the producer
 // unusable. After an abortable error the epoch is bumped with InitProducerId(id, epoch) (KIP-360).
-// Owned by producer.ts; the sender calls the SenderTransactionHooks half.
-import { ClosedError, FencedError, KafkaClientError, ProtocolError } from '../errors.js'
+// Owned by producer.ts; the sender calls the SenderTransactionHooks half; coordinator requests,
+// their retries and error mapping live in txn-coordinator.ts.
+import { FencedError } from '../errors.js'
 import { type Logger, safeLog } from '../network/logger.js'
-import type { ApiDescriptor } from '../protocol/api.js'
 import { AddOffsetsToTxnApi } from '../protocol/generated/add-offsets-to-txn.js'
-import {
-  AddPartitionsToTxnApi,
-  type AddPartitionsToTxnRequestAddPartitionsToTxnTopic,
-  type AddPartitionsToTxnResponse,
-} from '../protocol/generated/add-partitions-to-txn.js'
+import { AddPartitionsToTxnApi, type AddPartitionsToTxnResponse } from '../protocol/generated/add-partitions-to-txn.js'
 import { EndTxnApi } from '../protocol/generated/end-txn.js'
 import { InitProducerIdApi } from '../protocol/generated/init-producer-id.js'
-import { TxnOffsetCommitApi, type TxnOffsetCommitRequestTxnOffsetCommitRequestTopic } from '../protocol/generated/txn-offset-commit.js'
+import { TxnOffsetCommitApi } from '../protocol/generated/txn-offset-commit.js'
 import { ExponentialBackoff } from '../util/backoff.js'
 import type { Clock } from '../util/clock.js'
-import type { CoordinatorType, ProducerCluster } from './cluster-port.js'
+import type { ProducerCluster } from './cluster-port.js'
 import { transactionChannel } from './diagnostics.js'
 import { TransactionStateError } from './errors.js'
 import type { IdempotenceManager } from './idempotence.js'
 import type { SenderTransactionHooks } from './sender-deps.js'
+import { addPartitionsTopics, TxnCoordinatorCalls, txnOffsetCommitTopics } from './txn-coordinator.js'
 import type { ConsumerGroupMetadata, TopicPartitionOffset } from './types.js'
 
 export type TransactionState =
@@ -40,11 +37,6 @@ export type TransactionState =
 const ADD_PARTITIONS_MAX_CLIENT_VERSION = 3
 /** EndTxn v5 belongs to transactions V2 (KIP-890 part 2: an epoch bump per transaction), which we do not use. */
 const END_TXN_MAX_VERSION = 4
-
-const FENCING_CODES = new Set([47, 90, 53]) // INVALID_PRODUCER_EPOCH, PRODUCER_FENCED, TRANSACTIONAL_ID_AUTHORIZATION_FAILED
-const ABORTABLE_CODES = new Set([29, 30, 48, 120]) // TOPIC/GROUP_AUTHORIZATION_FAILED, INVALID_TXN_STATE, TRANSACTION_ABORTABLE
-const REFIND_CODES = new Set([15, 16]) // COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR
-const RETRY_CODES = new Set([3, 14, 51, 55]) // UNKNOWN_TOPIC_OR_PARTITION, COORDINATOR_LOAD_IN_PROGRESS, CONCURRENT_TRANSACTIONS, OPERATION_NOT_ATTEMPTED
 
 export interface TransactionManagerDeps {
   readonly transactionalId: string
@@ -71,8 +63,6 @@ function key(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`
 }
 
-type Outcome = 'ok' | 'retry' | 'refind' | Error
-
 export class TransactionManager implements SenderTransactionHooks {
   readonly transactionalId: string
   readonly #d: TransactionManagerDeps
@@ -89,11 +79,22 @@ export class TransactionManager implements SenderTransactionHooks {
   #started = false
   #epochBumpRequired = false
   #closed = false
+  readonly #coord: TxnCoordinatorCalls
 
   constructor(deps: TransactionManagerDeps) {
     this.#d = deps
     this.transactionalId = deps.transactionalId
     this.#backoff = new ExponentialBackoff({ retryBackoffMs: deps.retryBackoffMs, retryBackoffMaxMs: deps.retryBackoffMaxMs })
+    this.#coord = new TxnCoordinatorCalls({
+      transactionalId: deps.transactionalId,
+      maxBlockMs: deps.maxBlockMs,
+      requestTimeoutMs: deps.requestTimeoutMs,
+      cluster: deps.cluster,
+      clock: deps.clock,
+      backoff: this.#backoff,
+      isClosed: () => this.#closed,
+      onFenced: (err) => this.onFatalError(err),
+    })
   }
 
   get state(): TransactionState {
@@ -168,27 +169,14 @@ export class TransactionManager implements SenderTransactionHooks {
     const deadline = this.#d.clock.now() + this.#d.maxBlockMs
     const idem = this.#d.idempotence
     this.#started = true
-    await this.#coordinatorCall('transaction', this.transactionalId, deadline, AddOffsetsToTxnApi, () => ({
+    await this.#coord.call('transaction', this.transactionalId, deadline, AddOffsetsToTxnApi, () => ({
       transactionalId: this.transactionalId,
       producerId: idem.producerId,
       producerEpoch: idem.producerEpoch,
       groupId: meta.groupId,
-    }), (res) => this.#classify(res.errorCode))
-    const topics: TxnOffsetCommitRequestTxnOffsetCommitRequestTopic[] = []
-    for (const o of offsets) {
-      let t = topics.find((x) => x.name === o.topic)
-      if (t === undefined) {
-        t = { name: o.topic, partitions: [] }
-        topics.push(t)
-      }
-      t.partitions.push({
-        partitionIndex: o.partition,
-        committedOffset: o.offset,
-        committedLeaderEpoch: o.leaderEpoch ?? -1,
-        committedMetadata: o.metadata ?? null,
-      })
-    }
-    await this.#coordinatorCall('group', meta.groupId, deadline, TxnOffsetCommitApi, () => ({
+    }), (res) => this.#coord.classify(res.errorCode))
+    const topics = txnOffsetCommitTopics(offsets)
+    await this.#coord.call('group', meta.groupId, deadline, TxnOffsetCommitApi, () => ({
       transactionalId: this.transactionalId,
       groupId: meta.groupId,
       producerId: idem.producerId,
@@ -197,17 +185,7 @@ export class TransactionManager implements SenderTransactionHooks {
       memberId: meta.memberId ?? '',
       groupInstanceId: meta.groupInstanceId ?? null,
       topics,
-    }), (res) => {
-      let worst: Outcome = 'ok'
-      for (const t of res.topics) {
-        for (const p of t.partitions) {
-          const o = this.#classify(p.errorCode)
-          if (o instanceof Error) return o
-          if (o === 'refind' || (o === 'retry' && worst === 'ok')) worst = o
-        }
-      }
-      return worst
-    })
+    }), (res) => this.#coord.classifyOffsetCommit(res))
   }
 
   async commitTransaction(): Promise<void> {
@@ -300,15 +278,7 @@ export class TransactionManager implements SenderTransactionHooks {
   // ---------------------------------------------------------------------------------------------
 
   async #sendAddPartitions(parts: readonly { topic: string; partition: number }[]): Promise<void> {
-    const topics: AddPartitionsToTxnRequestAddPartitionsToTxnTopic[] = []
-    for (const p of parts) {
-      let t = topics.find((x) => x.name === p.topic)
-      if (t === undefined) {
-        t = { name: p.topic, partitions: [] }
-        topics.push(t)
-      }
-      t.partitions.push(p.partition)
-    }
+    const topics = addPartitionsTopics(parts)
     const idem = this.#d.idempotence
     let coordinator: number
     try {
@@ -345,7 +315,7 @@ export class TransactionManager implements SenderTransactionHooks {
           this.#started = true
           continue
         }
-        const outcome = this.#classify(code)
+        const outcome = this.#coord.classify(code)
         if (outcome === 'refind') this.#d.cluster.invalidateCoordinator('transaction', this.transactionalId)
         if (outcome instanceof Error) {
           if (outcome instanceof FencedError) this.onFatalError(outcome)
@@ -372,12 +342,12 @@ export class TransactionManager implements SenderTransactionHooks {
 
   async #initProducerId(producerId: bigint, producerEpoch: number): Promise<void> {
     const deadline = this.#d.clock.now() + this.#d.maxBlockMs
-    const res = await this.#coordinatorCall('transaction', this.transactionalId, deadline, InitProducerIdApi, () => ({
+    const res = await this.#coord.call('transaction', this.transactionalId, deadline, InitProducerIdApi, () => ({
       transactionalId: this.transactionalId,
       transactionTimeoutMs: this.#d.transactionTimeoutMs,
       producerId,
       producerEpoch,
-    }), (r) => this.#classify(r.errorCode))
+    }), (r) => this.#coord.classify(r.errorCode))
     this.#d.idempotence.setProducerIdAndEpoch(res.producerId, res.producerEpoch, producerId < 0n ? 'initTransactions' : 'epoch bump after abort (KIP-360)')
   }
 
@@ -385,13 +355,13 @@ export class TransactionManager implements SenderTransactionHooks {
     if (!this.#started) return // nothing was added: no transaction exists on the coordinator
     const idem = this.#d.idempotence
     const deadline = this.#d.clock.now() + this.#d.maxBlockMs
-    const res = await this.#coordinatorCall(
+    const res = await this.#coord.call(
       'transaction',
       this.transactionalId,
       deadline,
       EndTxnApi,
       () => ({ transactionalId: this.transactionalId, producerId: idem.producerId, producerEpoch: idem.producerEpoch, committed }),
-      (r) => this.#classify(r.errorCode),
+      (r) => this.#coord.classify(r.errorCode),
       END_TXN_MAX_VERSION,
     )
     // a coordinator that bumped the epoch anyway (EndTxn v5+) tells us the new one
@@ -400,67 +370,6 @@ export class TransactionManager implements SenderTransactionHooks {
     if (pid >= 0n && epoch >= 0 && (pid !== idem.producerId || epoch !== idem.producerEpoch)) {
       idem.setProducerIdAndEpoch(pid, epoch, 'EndTxn epoch bump')
     }
-  }
-
-  /** Maps a broker error code of a transactional call to what to do about it. */
-  #classify(code: number): Outcome {
-    if (code === 0) return 'ok'
-    if (REFIND_CODES.has(code)) return 'refind'
-    if (RETRY_CODES.has(code)) return 'retry'
-    const err = new ProtocolError(code, `transactional id ${this.transactionalId}`)
-    if (FENCING_CODES.has(code)) return new FencedError(`producer fenced: ${err.message}`, { cause: err })
-    if (ABORTABLE_CODES.has(code)) return new TransactionStateError(err.message, { abortable: true, cause: err })
-    return err.retriable ? 'retry' : err
-  }
-
-  /**
-   * One request to a coordinator, retried (re-finding the coordinator when told to) until
-   * `deadline`. Fencing errors make the producer fatal.
-   */
-  async #coordinatorCall<Req, Res>(
-    type: CoordinatorType,
-    coordinatorKey: string,
-    deadline: number,
-    api: ApiDescriptor<Req, Res>,
-    body: () => Req,
-    check: (res: Res) => Outcome,
-    maxVersion?: number,
-  ): Promise<Res> {
-    const cluster = this.#d.cluster
-    const errors: unknown[] = []
-    for (let attempt = 0; ; attempt++) {
-      if (this.#closed) throw new ClosedError('producer closed')
-      let outcome: Outcome
-      let res: Res | undefined
-      try {
-        const node = await cluster.findCoordinator(type, coordinatorKey)
-        res = await cluster.send(node, api, body(), maxVersion === undefined ? { timeoutMs: this.#d.requestTimeoutMs } : { timeoutMs: this.#d.requestTimeoutMs, maxVersion })
-        outcome = check(res)
-      } catch (err) {
-        const retriable = err instanceof KafkaClientError && err.retriable
-        if (!retriable) throw err
-        errors.push(err)
-        outcome = 'refind'
-      }
-      if (outcome === 'ok') return res as Res
-      if (outcome instanceof Error) {
-        if (outcome instanceof FencedError) this.onFatalError(outcome)
-        throw outcome
-      }
-      if (outcome === 'refind') cluster.invalidateCoordinator(type, coordinatorKey)
-      const delay = this.#backoff.delayMs(attempt)
-      if (this.#d.clock.now() + delay >= deadline) {
-        throw new KafkaClientError('TIMEOUT', `${api.name} for ${coordinatorKey} did not succeed within maxBlockMs ${this.#d.maxBlockMs}`, {
-          retriable: true,
-          cause: errors[errors.length - 1],
-        })
-      }
-      await this.#sleep(delay)
-    }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => this.#d.clock.setTimeout(resolve, ms))
   }
 
   #finish(): void {
