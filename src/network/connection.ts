@@ -5,17 +5,20 @@
 // so a response whose correlation id is not the oldest in flight is a protocol violation that
 // kills the connection; every request settles exactly once; a closed connection is never reused
 // and rejects everything pending (ClosedError on close(), ConnectionError/cause otherwise).
+// SASL and KIP-368 live in sasl-session.ts, the per-request record in pending-request.ts.
 import type { Socket } from 'node:net'
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls'
-import { ClosedError, ConnectionError, KafkaClientError, ProtocolDecodeError, RequestTimeoutError } from '../errors.js'
+import { ClosedError, ConnectionError, KafkaClientError, RequestTimeoutError } from '../errors.js'
 import { type ApiDescriptor, decodeResponseFrame, encodeRequestFrame } from '../protocol/api.js'
-import { type Clock, realClock, type TimerHandle } from '../util/clock.js'
+import { type Clock, realClock } from '../util/clock.js'
 import { Fifo } from '../util/fifo.js'
 import { formatBrokerAddress } from './address.js'
 import { FrameReader } from './frame-reader.js'
 import { type Logger, NOOP_LOGGER, safeLog } from './logger.js'
 import { type ApiVersionTable, type ApiWindow, negotiateApiVersions } from './negotiate.js'
-import { createSaslMechanism, type SaslOptions, type SaslTransport, saslAuthenticate } from './sasl/authenticate.js'
+import { PendingRequest, pickVersion, responseDecodeError } from './pending-request.js'
+import type { SaslOptions } from './sasl/authenticate.js'
+import { SaslSession } from './sasl-session.js'
 import { openSocket } from './tls.js'
 
 export interface ConnectionOptions {
@@ -49,29 +52,6 @@ export interface SendOptions {
 
 export type ConnectionState = 'idle' | 'connecting' | 'ready' | 'closed'
 
-class PendingRequest {
-  correlationId = -1
-  version: number
-  timer: TimerHandle | undefined = undefined
-  settled = false
-  /** handed to the socket */
-  written = false
-  constructor(
-    readonly api: ApiDescriptor<unknown, unknown>,
-    readonly body: unknown,
-    version: number,
-    readonly maxVersion: number,
-    readonly expectResponse: boolean,
-    /** resolve with the raw response frame instead of a decoded body (ApiVersions fallback) */
-    readonly raw: boolean,
-    readonly timeoutMs: number,
-    readonly resolve: (value: unknown) => void,
-    readonly reject: (reason: unknown) => void,
-  ) {
-    this.version = version
-  }
-}
-
 const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
 const DEFAULT_MAX_IN_FLIGHT = 5
@@ -89,13 +69,11 @@ export class Connection {
   readonly broker: string
   readonly #clientId: string | null
   readonly #tls: TlsConnectionOptions | null
-  readonly #sasl: SaslOptions | null
   readonly #requestTimeoutMs: number
   readonly #connectTimeoutMs: number
   readonly #maxInFlight: number
   readonly #logger: Logger
   readonly #clock: Clock
-  readonly #random: () => number
 
   #state: ConnectionState = 'idle'
   #socket: Socket | null = null
@@ -115,11 +93,8 @@ export class Connection {
   #outstanding = 0
   #nextCorrelationId = 0
   #writeBlocked = false
-  /** true while re-authenticating: user requests stay queued */
-  #holding = false
-  #drainWaiters: Array<() => void> = []
-  #reauthTimer: TimerHandle | undefined = undefined
-  #sessionLifetimeMs = 0
+  /** SASL authentication and KIP-368 re-authentication; null without sasl */
+  readonly #session: SaslSession | null
   #lastActivityMs: number
 
   /** response framing; a frame holds at least the 4-byte correlation id */
@@ -132,14 +107,37 @@ export class Connection {
     this.broker = formatBrokerAddress(options)
     this.#clientId = options.clientId ?? null
     this.#tls = options.tls ?? null
-    this.#sasl = options.sasl ?? null
     this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
     this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS
     this.#maxInFlight = Math.max(1, options.maxInFlightRequests ?? DEFAULT_MAX_IN_FLIGHT)
     this.#logger = options.logger ?? NOOP_LOGGER
     this.#clock = options.clock ?? realClock
-    this.#random = options.random ?? Math.random
     this.#lastActivityMs = this.#clock.now()
+    const sasl = options.sasl ?? null
+    this.#session =
+      sasl === null
+        ? null
+        : new SaslSession(sasl, {
+            broker: this.broker,
+            clock: this.#clock,
+            logger: this.#logger,
+            random: options.random ?? Math.random,
+            transport: {
+              request: <Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, version?: number) =>
+                this.#enqueue(
+                  api as ApiDescriptor<unknown, unknown>,
+                  body,
+                  version === undefined ? undefined : { version },
+                  true,
+                  this.#internal,
+                ) as Promise<Res>,
+            },
+            isReady: () => this.#state === 'ready',
+            isClosed: () => this.#state === 'closed',
+            inFlight: () => this.#inFlight.length,
+            release: () => this.#pump(),
+            fail: (error) => this.#destroy(error),
+          })
   }
 
   get state(): ConnectionState {
@@ -176,7 +174,7 @@ export class Connection {
 
   /** KIP-368 session lifetime the broker granted (0 = no re-authentication required). */
   get sessionLifetimeMs(): number {
-    return this.#sessionLifetimeMs
+    return this.#session === null ? 0 : this.#session.sessionLifetimeMs
   }
 
   /** The version `api` will use on this connection. Throws UnsupportedVersionError / before connect. */
@@ -297,7 +295,7 @@ export class Connection {
         requestFrame: (api, version, body) =>
           this.#enqueue(api as ApiDescriptor<unknown, unknown>, body, { version }, true, this.#internal, true) as Promise<Buffer>,
       })
-      if (this.#sasl !== null) await this.#authenticate(this.#sasl)
+      if (this.#session !== null) await this.#session.authenticate()
       if (this.#state !== 'connecting') throw this.#closeError ?? new ClosedError()
       this.#state = 'ready'
       safeLog(this.#logger, 'debug', 'connected', { broker: this.broker, nodeId: this.nodeId })
@@ -326,58 +324,13 @@ export class Connection {
     socket.on('close', () => this.#destroy(new ConnectionError(`connection to ${this.broker} closed by the broker`, { broker: this.broker })))
   }
 
-  #transport(): SaslTransport {
-    return {
-      request: <Req, Res>(api: ApiDescriptor<Req, Res>, body: Req, version?: number) =>
-        this.#enqueue(
-          api as ApiDescriptor<unknown, unknown>,
-          body,
-          version === undefined ? undefined : { version },
-          true,
-          this.#internal,
-        ) as Promise<Res>,
-    }
-  }
-
-  async #authenticate(sasl: SaslOptions): Promise<void> {
-    const result = await saslAuthenticate(this.#transport(), createSaslMechanism(sasl))
-    this.#sessionLifetimeMs = result.sessionLifetimeMs
-    if (result.sessionLifetimeMs > 0 && this.#state !== 'closed') {
-      // Java re-authenticates at a random point between 85% and 95% of the session lifetime.
-      const delayMs = Math.floor(result.sessionLifetimeMs * (0.85 + 0.1 * this.#random()))
-      this.#clock.clearTimeout(this.#reauthTimer)
-      this.#reauthTimer = this.#clock.setTimeout(() => {
-        this.#reauthTimer = undefined
-        this.#reauthenticate(sasl).catch(noop)
-      }, delayMs)
-    }
-  }
-
-  /** KIP-368: hold new requests, let in-flight ones finish, authenticate again, release. */
-  async #reauthenticate(sasl: SaslOptions): Promise<void> {
-    if (this.#state !== 'ready') return
-    this.#holding = true
-    try {
-      if (this.#inFlight.length > 0) await new Promise<void>((resolve) => this.#drainWaiters.push(resolve))
-      if (this.#state !== 'ready') return
-      await this.#authenticate(sasl)
-      safeLog(this.#logger, 'debug', 're-authenticated', { broker: this.broker })
-      this.#holding = false
-      this.#pump()
-    } catch (err) {
-      this.#destroy(
-        new ConnectionError(`re-authentication with ${this.broker} failed: ${(err as Error)?.message}`, { broker: this.broker, cause: err }),
-      )
-    }
-  }
-
   #pump(): void {
     const socket = this.#socket
     if (socket === null || this.#writeBlocked || this.#state === 'closed') return
     for (;;) {
       let queue: Fifo<PendingRequest>
       if (!this.#internal.isEmpty()) queue = this.#internal
-      else if (this.#state === 'ready' && !this.#holding) queue = this.#queued
+      else if (this.#state === 'ready' && (this.#session === null || !this.#session.holding)) queue = this.#queued
       else return
       const p = queue.peek()
       if (p === undefined) return
@@ -389,11 +342,7 @@ export class Connection {
       queue.shift()
       let frame: Buffer
       try {
-        const versions = this.#versions
-        if (p.version < 0) {
-          p.version = versions === null ? p.api.maxVersion : versions.versionFor(p.api)
-          if (p.version > p.maxVersion && versions !== null) p.version = versions.checkVersion(p.api, p.maxVersion)
-        } else if (versions !== null) versions.checkVersion(p.api, p.version)
+        pickVersion(p, this.#versions)
         p.correlationId = this.#nextCorrelationId
         this.#nextCorrelationId = this.#nextCorrelationId === MAX_CORRELATION_ID ? 0 : this.#nextCorrelationId + 1
         frame = encodeRequestFrame(p.api, p.version, p.correlationId, this.#clientId, p.body)
@@ -455,23 +404,10 @@ export class Connection {
         this.#settle(p, undefined, decodeResponseFrame(p.api, p.version, frame, LENIENT).body)
       } catch (err) {
         // The frame boundary is intact, so the connection survives one undecodable body.
-        const error =
-          err instanceof KafkaClientError
-            ? err
-            : new ProtocolDecodeError(`cannot decode ${p.api.name} response: ${(err as Error)?.message}`, {
-                offset: 0,
-                apiKey: p.api.apiKey,
-                apiVersion: p.version,
-                cause: err,
-              })
-        this.#settle(p, error)
+        this.#settle(p, responseDecodeError(p, err))
       }
     }
-    if (this.#inFlight.isEmpty() && this.#drainWaiters.length > 0) {
-      const waiters = this.#drainWaiters
-      this.#drainWaiters = []
-      for (const w of waiters) w()
-    }
+    if (this.#session !== null && this.#inFlight.isEmpty()) this.#session.drained()
     this.#pump()
   }
 
@@ -479,8 +415,7 @@ export class Connection {
     if (this.#state === 'closed') return
     this.#state = 'closed'
     this.#closeError = error
-    this.#clock.clearTimeout(this.#reauthTimer)
-    this.#reauthTimer = undefined
+    this.#session?.cancelReauthentication()
     this.#socket?.destroy()
     this.#frames.reset()
     this.#abortConnect.abort()
@@ -489,9 +424,7 @@ export class Connection {
     }
     for (const p of this.#unflushed) this.#settle(p, error)
     this.#unflushed.clear()
-    const waiters = this.#drainWaiters
-    this.#drainWaiters = []
-    for (const w of waiters) w()
+    this.#session?.drained()
     if (!(error instanceof ClosedError)) {
       safeLog(this.#logger, 'debug', 'connection closed', { broker: this.broker, nodeId: this.nodeId, error: error.message })
     }
