@@ -295,47 +295,37 @@ export async function listOffsets(ctx: AdminContext, queries: readonly OffsetQue
   if (wanted.length === 0) return []
   noDuplicates(m, wanted)
   const isolationLevel = options.isolationLevel === 'read_committed' ? 1 : 0
-  const timeoutMs = timeoutArg(m, options.timeoutMs, ctx.defaultApiTimeoutMs)
-  const outcomes = await runBatch<NormalizedQuery, ListedOffset>(ctx.cluster, {
-    operation: m,
-    keys: wanted,
-    label: tpLabel,
-    timeoutMs,
-    ...(options.signal ? { signal: options.signal } : {}),
-    round: (pending, deadlineMs) =>
-      leaderRound(ctx, pending, async (conn, tps) => {
-        const verdicts: Verdicts<ListedOffset> = new Map()
-        let ask = tps
-        if (conn.versionFor(ListOffsetsApi) < MAX_TIMESTAMP_MIN_VERSION) {
-          ask = tps.filter((q) => q.timestamp !== MAX_TIMESTAMP)
-          for (const q of tps) {
-            if (q.timestamp === MAX_TIMESTAMP) verdicts.set(tpLabel(q), fail(new UnsupportedVersionError(`${m}: 'max-timestamp' needs ListOffsets v7+ (broker ${conn.broker})`)))
-          }
-          if (ask.length === 0) return verdicts
-        }
-        const response = await conn.send(ListOffsetsApi, {
-          replicaId: -1,
-          isolationLevel,
-          timeoutMs: brokerTimeoutMs(ctx, deadlineMs),
-          topics: [...grouped(ask)].map(([name, qs]) => ({
-            name,
-            partitions: qs.map((q) => ({ partitionIndex: q.partition, currentLeaderEpoch: -1, timestamp: q.timestamp })),
-          })),
-        })
-        for (const t of response.topics) {
-          for (const p of t.partitions) {
-            const tp = { topic: t.name, partition: p.partitionIndex }
-            const epoch = p.leaderEpoch ?? -1
-            verdicts.set(
-              tpLabel(tp),
-              leaderVerdict(p.errorCode, tpLabel(tp), () => ({ ...tp, offset: p.offset, timestamp: Number(p.timestamp), leaderEpoch: epoch >= 0 ? epoch : null })),
-            )
-          }
-        }
-        return verdicts
-      }),
+  return runLeaderBatch<NormalizedQuery, ListedOffset>(ctx, m, wanted, options, async (conn, tps, deadlineMs) => {
+    const verdicts: Verdicts<ListedOffset> = new Map()
+    let ask = tps
+    if (conn.versionFor(ListOffsetsApi) < MAX_TIMESTAMP_MIN_VERSION) {
+      ask = tps.filter((q) => q.timestamp !== MAX_TIMESTAMP)
+      for (const q of tps) {
+        if (q.timestamp === MAX_TIMESTAMP) verdicts.set(tpLabel(q), fail(new UnsupportedVersionError(`${m}: 'max-timestamp' needs ListOffsets v7+ (broker ${conn.broker})`)))
+      }
+      if (ask.length === 0) return verdicts
+    }
+    const response = await conn.send(ListOffsetsApi, {
+      replicaId: -1,
+      isolationLevel,
+      timeoutMs: brokerTimeoutMs(ctx, deadlineMs),
+      topics: [...grouped(ask)].map(([name, qs]) => ({
+        name,
+        partitions: qs.map((q) => ({ partitionIndex: q.partition, currentLeaderEpoch: -1, timestamp: q.timestamp })),
+      })),
+    })
+    for (const t of response.topics) {
+      for (const p of t.partitions) {
+        const tp = { topic: t.name, partition: p.partitionIndex }
+        const epoch = p.leaderEpoch ?? -1
+        verdicts.set(
+          tpLabel(tp),
+          leaderVerdict(p.errorCode, tpLabel(tp), () => ({ ...tp, offset: p.offset, timestamp: Number(p.timestamp), leaderEpoch: epoch >= 0 ? epoch : null })),
+        )
+      }
+    }
+    return verdicts
   })
-  return settle(m, outcomes)
 }
 
 /** Moves each partition's log start to `offset` (-1n: the high watermark), at its leader. */
@@ -348,30 +338,42 @@ export async function deleteRecords(ctx: AdminContext, beforeOffsets: readonly R
   }))
   if (wanted.length === 0) return []
   noDuplicates(m, wanted)
-  const timeoutMs = timeoutArg(m, options.timeoutMs, ctx.defaultApiTimeoutMs)
-  const outcomes = await runBatch<RecordsToDelete, DeletedRecords>(ctx.cluster, {
-    operation: m,
+  return runLeaderBatch<RecordsToDelete, DeletedRecords>(ctx, m, wanted, options, async (conn, tps, deadlineMs) => {
+    const response = await conn.send(DeleteRecordsApi, {
+      timeoutMs: brokerTimeoutMs(ctx, deadlineMs),
+      topics: [...grouped(tps)].map(([name, rs]) => ({ name, partitions: rs.map((r) => ({ partitionIndex: r.partition, offset: r.offset })) })),
+    })
+    const verdicts: Verdicts<DeletedRecords> = new Map()
+    for (const t of response.topics) {
+      for (const p of t.partitions) {
+        const tp = { topic: t.name, partition: p.partitionIndex }
+        verdicts.set(tpLabel(tp), leaderVerdict(p.errorCode, tpLabel(tp), () => ({ ...tp, lowWatermark: p.lowWatermark })))
+      }
+    }
+    return verdicts
+  })
+}
+
+/**
+ * A per-partition admin call answered by partition leaders: rounds of leaderRound under the call's
+ * timeout and signal, settled into values or an AdminBatchError.
+ */
+async function runLeaderBatch<Q extends TopicPartition, V>(
+  ctx: AdminContext,
+  operation: string,
+  wanted: readonly Q[],
+  options: AdminCallOptions,
+  send: (conn: Connection, tps: readonly Q[], deadlineMs: number) => Promise<Verdicts<V>>,
+): Promise<V[]> {
+  const outcomes = await runBatch<Q, V>(ctx.cluster, {
+    operation,
     keys: wanted,
     label: tpLabel,
-    timeoutMs,
+    timeoutMs: timeoutArg(operation, options.timeoutMs, ctx.defaultApiTimeoutMs),
     ...(options.signal ? { signal: options.signal } : {}),
-    round: (pending, deadlineMs) =>
-      leaderRound(ctx, pending, async (conn, tps) => {
-        const response = await conn.send(DeleteRecordsApi, {
-          timeoutMs: brokerTimeoutMs(ctx, deadlineMs),
-          topics: [...grouped(tps)].map(([name, rs]) => ({ name, partitions: rs.map((r) => ({ partitionIndex: r.partition, offset: r.offset })) })),
-        })
-        const verdicts: Verdicts<DeletedRecords> = new Map()
-        for (const t of response.topics) {
-          for (const p of t.partitions) {
-            const tp = { topic: t.name, partition: p.partitionIndex }
-            verdicts.set(tpLabel(tp), leaderVerdict(p.errorCode, tpLabel(tp), () => ({ ...tp, lowWatermark: p.lowWatermark })))
-          }
-        }
-        return verdicts
-      }),
+    round: (pending, deadlineMs) => leaderRound(ctx, pending, (conn, tps) => send(conn, tps, deadlineMs)),
   })
-  return settle(m, outcomes)
+  return settle(operation, outcomes)
 }
 
 // ---- lag ------------------------------------------------------------------------------------------
