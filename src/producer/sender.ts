@@ -7,6 +7,7 @@
 // Invariants: a batch is in at most one place (queue, on the wire, settled); every batch settles.
 import { ClosedError, KafkaClientError, ProtocolError, RetriesExhaustedError } from '../errors.js'
 import { safeLog } from '../network/logger.js'
+import { ErrorCode as E } from '../protocol/generated/error-table.js'
 import {
   ProduceApi,
   type ProduceRequest,
@@ -24,8 +25,7 @@ import { MetadataRefresh } from './metadata-refresh.js'
 import { ProducerIdRequest } from './producer-id-request.js'
 import type { SenderDeps } from './sender-deps.js'
 
-const DUPLICATE_SEQUENCE_NUMBER = 46
-const SEQUENCE_ERRORS = new Set([45, 47, 59, 90])
+const SEQUENCE_ERRORS = new Set<number>([E.OUT_OF_ORDER_SEQUENCE_NUMBER, E.INVALID_PRODUCER_EPOCH, E.UNKNOWN_PRODUCER_ID, E.PRODUCER_FENCED])
 
 /** Per-broker state: requests on the wire. */
 class NodeSender {
@@ -315,7 +315,7 @@ export class Sender {
 
   #onPartitionResponse(b: ProducerBatch, pr: ProduceResponsePartitionProduceResponse, now: number): void {
     const code = pr.errorCode
-    if (code === 0 || code === DUPLICATE_SEQUENCE_NUMBER) {
+    if (code === E.NONE || code === E.DUPLICATE_SEQUENCE_NUMBER) {
       // a duplicate is the broker recognising a retry it already appended: success
       this.#completeBatch(b, pr.baseOffset, Number(pr.logAppendTimeMs))
       return

@@ -6,6 +6,7 @@
 // starts once isClosed() is true; a call never outlives its deadline by more than one request.
 import { ClosedError, FencedError, KafkaClientError, ProtocolError } from '../errors.js'
 import type { ApiDescriptor } from '../protocol/api.js'
+import { ErrorCode as E } from '../protocol/generated/error-table.js'
 import type { AddPartitionsToTxnRequestAddPartitionsToTxnTopic } from '../protocol/generated/add-partitions-to-txn.js'
 import type { TxnOffsetCommitRequestTxnOffsetCommitRequestTopic, TxnOffsetCommitResponse } from '../protocol/generated/txn-offset-commit.js'
 import type { ExponentialBackoff } from '../util/backoff.js'
@@ -14,10 +15,10 @@ import type { CoordinatorType, ProducerCluster } from './cluster-port.js'
 import { TransactionStateError } from './errors.js'
 import type { TopicPartitionOffset } from './types.js'
 
-const FENCING_CODES = new Set([47, 90, 53]) // INVALID_PRODUCER_EPOCH, PRODUCER_FENCED, TRANSACTIONAL_ID_AUTHORIZATION_FAILED
-const ABORTABLE_CODES = new Set([29, 30, 48, 120]) // TOPIC/GROUP_AUTHORIZATION_FAILED, INVALID_TXN_STATE, TRANSACTION_ABORTABLE
-const REFIND_CODES = new Set([15, 16]) // COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR
-const RETRY_CODES = new Set([3, 14, 51, 55]) // UNKNOWN_TOPIC_OR_PARTITION, COORDINATOR_LOAD_IN_PROGRESS, CONCURRENT_TRANSACTIONS, OPERATION_NOT_ATTEMPTED
+const FENCING_CODES = new Set<number>([E.INVALID_PRODUCER_EPOCH, E.PRODUCER_FENCED, E.TRANSACTIONAL_ID_AUTHORIZATION_FAILED])
+const ABORTABLE_CODES = new Set<number>([E.TOPIC_AUTHORIZATION_FAILED, E.GROUP_AUTHORIZATION_FAILED, E.INVALID_TXN_STATE, E.TRANSACTION_ABORTABLE])
+const REFIND_CODES = new Set<number>([E.COORDINATOR_NOT_AVAILABLE, E.NOT_COORDINATOR])
+const RETRY_CODES = new Set<number>([E.UNKNOWN_TOPIC_OR_PARTITION, E.COORDINATOR_LOAD_IN_PROGRESS, E.CONCURRENT_TRANSACTIONS, E.OPERATION_NOT_ATTEMPTED])
 
 export type TxnOutcome = 'ok' | 'retry' | 'refind' | Error
 
