@@ -6,6 +6,7 @@
 import { ConnectionError, ProtocolError } from '../errors.js'
 import { type Logger, NOOP_LOGGER, safeLog } from '../network/logger.js'
 import { FindCoordinatorApi, type FindCoordinatorResponse } from '../protocol/generated/find-coordinator.js'
+import { ErrorCode } from '../protocol/generated/error-table.js'
 import type { Clock } from '../util/clock.js'
 import type { BrokerNode, MetadataCache } from './metadata-cache.js'
 import { retry } from './retry.js'
@@ -13,8 +14,6 @@ import { retry } from './retry.js'
 export type CoordinatorType = 'group' | 'transaction'
 
 const KEY_TYPE: Record<CoordinatorType, number> = { group: 0, transaction: 1 }
-const COORDINATOR_NOT_AVAILABLE = 15
-const NOT_COORDINATOR = 16
 const DEFAULT_TIMEOUT_MS = 60_000
 
 export interface CoordinatorLookupOptions {
@@ -40,7 +39,7 @@ export function coordinatorFromResponse(response: FindCoordinatorResponse, key: 
   const host = entry ? entry.host : (response.host ?? '')
   const port = entry ? entry.port : (response.port ?? -1)
   if (nodeId < 0 || host.length === 0 || port <= 0 || port > 65535) {
-    throw new ProtocolError(COORDINATOR_NOT_AVAILABLE, `FindCoordinator for "${key}" returned no usable broker`)
+    throw new ProtocolError(ErrorCode.COORDINATOR_NOT_AVAILABLE, `FindCoordinator for "${key}" returned no usable broker`)
   }
   return { nodeId, host, port }
 }
@@ -89,7 +88,7 @@ export class CoordinatorLookup {
    */
   handleError(type: CoordinatorType, key: string, error: unknown): boolean {
     const code = typeof error === 'number' ? error : error instanceof ProtocolError ? error.errorCode : undefined
-    if (code === NOT_COORDINATOR || code === COORDINATOR_NOT_AVAILABLE || error instanceof ConnectionError) {
+    if (code === ErrorCode.NOT_COORDINATOR || code === ErrorCode.COORDINATOR_NOT_AVAILABLE || error instanceof ConnectionError) {
       this.invalidate(type, key)
       return true
     }

@@ -7,6 +7,7 @@
 import { ProtocolDecodeError, ProtocolError, UnsupportedVersionError } from '../errors.js'
 import { type ApiDescriptor, decodeResponseFrame } from '../protocol/api.js'
 import { type ApiVersionsRequest, type ApiVersionsResponse, ApiVersionsApi } from '../protocol/generated/api-versions.js'
+import { ErrorCode } from '../protocol/generated/error-table.js'
 
 /** The part of an ApiDescriptor negotiation needs (any ApiDescriptor<Req, Res> fits). */
 export interface ApiWindow {
@@ -21,7 +22,6 @@ export interface ApiVersionRange {
   readonly maxVersion: number
 }
 
-const UNSUPPORTED_VERSION = 35
 const API_VERSIONS_KEY = 18
 /** Sent as ClientSoftwareName/Version (KIP-511; must match [a-zA-Z0-9](?:[a-zA-Z0-9\-.]*[a-zA-Z0-9])?). */
 export const CLIENT_SOFTWARE_NAME = 'kafkats'
@@ -119,7 +119,7 @@ export async function negotiateApiVersions(transport: NegotiationTransport): Pro
     const frame = await transport.requestFrame(ApiVersionsApi, version, body)
     // Response header v0 is the 4-byte correlation id; ErrorCode is the first body field in every version.
     const errorCode = frame.length >= 6 ? frame.readInt16BE(4) : 0
-    if (errorCode === UNSUPPORTED_VERSION) {
+    if (errorCode === ErrorCode.UNSUPPORTED_VERSION) {
       const range = supportedApiVersionsRange(frame)
       const next = range === undefined ? 0 : Math.min(range.maxVersion, ApiVersionsApi.maxVersion)
       if (next >= version || next < ApiVersionsApi.minVersion) {
